@@ -1,0 +1,443 @@
+// Package store is the only place SQL lives. It implements the services of
+// package tether on SQLite (the embedded default) and PostgreSQL
+// (production, many app instances), with the same code and the same tests.
+//
+// Every method runs in one transaction that carries a fixed "now" from the
+// clock and the actor from the context; audit entries are appended inside
+// that transaction, so a change and its record commit together or not at all.
+//
+// It must never import the web, notify or jobs packages.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/mattn/go-sqlite3"
+
+	"tether"
+)
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open database with the services on it.
+type DB struct {
+	// write is the pool for transactions that write. On SQLite it has one
+	// connection: SQLite has one writer, and queuing in Go is cheaper than
+	// SQLITE_BUSY retries.
+	write *sql.DB
+	// read is the pool for read-only work; on PostgreSQL it is write.
+	read    *sql.DB
+	Dialect string
+	DSN     string
+	Clock   tether.Clock
+
+	mu      sync.Mutex
+	rebound map[string]string
+}
+
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL,
+// or else a SQLite file path (":memory:" for a private in-memory database).
+// It does not migrate; call Migrate.
+func Open(dsn string, clock tether.Clock) (*DB, error) {
+	if clock == nil {
+		clock = tether.SystemClock{}
+	}
+	db := &DB{DSN: dsn, Clock: clock, rebound: map[string]string{}}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.Dialect = Postgres
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(32)
+		pool.SetMaxIdleConns(32)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.write, db.read = pool, pool
+	} else {
+		db.Dialect = SQLite
+		path := dsn
+		if path == "" {
+			return nil, errors.New("open sqlite: no database path: set TETHER_DB")
+		}
+		mem := path == ":memory:"
+		if mem {
+			// A named shared-cache memory database, so that the read and
+			// write pools see the same data.
+			path = fmt.Sprintf("file:memdb%d?mode=memory&cache=shared", memSeq.Add(1))
+		} else if !strings.HasPrefix(path, "file:") {
+			path = "file:" + path
+		}
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		params := "_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+		if !mem {
+			params += "&_journal_mode=WAL"
+		}
+		w, err := sql.Open("sqlite3", path+sep+params)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite3", path+sep+strings.Replace(params, "_txlock=immediate", "_txlock=deferred", 1)+"&_query_only=on")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		r.SetMaxOpenConns(8)
+		r.SetConnMaxIdleTime(0)
+		r.SetConnMaxLifetime(0)
+		db.write, db.read = w, r
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", db.Dialect, err)
+	}
+	return db, nil
+}
+
+var memSeq atomic.Int64
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	var err error
+	if db.read != nil && db.read != db.write {
+		err = db.read.Close()
+	}
+	if db.write != nil {
+		if e := db.write.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping checks the database answers, for /readyz.
+func (db *DB) Ping(ctx context.Context) error { return db.write.PingContext(ctx) }
+
+// Migrate applies the embedded migrations not yet applied, in order, each in
+// its own transaction. On PostgreSQL an advisory lock lets many instances
+// start at once. It returns the versions it applied.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	dir := "migrations/" + db.Dialect
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if db.Dialect == Postgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727001)`); err != nil {
+			return nil, fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(727001)`)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	var applied []string
+	for _, name := range names {
+		version := strings.TrimSuffix(name, ".sql")
+		var n int
+		if err := conn.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(migrations, dir+"/"+name)
+		if err != nil {
+			return applied, err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return applied, err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("migrate %s: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), version, db.Clock.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("migrate %s: %w", version, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return applied, fmt.Errorf("migrate %s: %w", version, err)
+		}
+		applied = append(applied, version)
+	}
+	return applied, nil
+}
+
+// rebind turns the ? placeholders that all our SQL uses into $1, $2... for
+// PostgreSQL. SQL text here never holds a literal "?".
+func (db *DB) rebind(q string) string {
+	if db.Dialect != Postgres {
+		return q
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if r, ok := db.rebound[q]; ok {
+		return r
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	db.rebound[q] = b.String()
+	return b.String()
+}
+
+// Tx is a transaction with a fixed now and the actor, collecting audit
+// entries that are chained and written at commit.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	ctx   context.Context
+	now   time.Time
+	actor tether.Actor
+	audit []*tether.AuditEntry
+}
+
+// BeginTx starts a writing transaction for the actor in ctx.
+func (db *DB) BeginTx(ctx context.Context) (*Tx, error) {
+	return db.begin(ctx, db.write, false)
+}
+
+// beginRead starts a read-only transaction (the read pool on SQLite).
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	return db.begin(ctx, db.read, true)
+}
+
+func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*Tx, error) {
+	tx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && db.Dialect == Postgres})
+	if err != nil {
+		return nil, err
+	}
+	actor, _ := tether.ActorFromContext(ctx)
+	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.Clock.Now().UTC().Truncate(time.Microsecond), actor: actor}, nil
+}
+
+// Now is the transaction's fixed time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Actor is who acts in this transaction.
+func (tx *Tx) Actor() tether.Actor { return tx.actor }
+
+// Exec runs a statement with ? placeholders.
+func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+// Query runs a query with ? placeholders.
+func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+// QueryRow runs a one-row query with ? placeholders.
+func (tx *Tx) QueryRow(q string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(tx.ctx, tx.db.rebind(q), args...)
+}
+
+// InsertID runs an INSERT ... RETURNING id and returns the id.
+func (tx *Tx) InsertID(q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRow(q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// Audit queues an audit entry, chained and written at commit. detail says
+// what changed (field names) or why, never personal values.
+func (tx *Tx) Audit(action, entity string, id int64, detail string) {
+	tx.audit = append(tx.audit, &tether.AuditEntry{
+		At: tx.now, Actor: tx.actor.String(), Action: action, Entity: entity, EntityID: id, Detail: detail,
+	})
+}
+
+// Commit writes the queued audit entries, chained to the head, and commits.
+// The head row's lock serialises appends across instances for only as long
+// as the commit takes.
+func (tx *Tx) Commit() error {
+	if len(tx.audit) > 0 {
+		if err := tx.appendAudit(); err != nil {
+			tx.Tx.Rollback()
+			return err
+		}
+	}
+	return tx.Tx.Commit()
+}
+
+func (tx *Tx) appendAudit() error {
+	lock := ""
+	if tx.db.Dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var seq int64
+	var hash string
+	if err := tx.QueryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&seq, &hash); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	const perStmt = 100
+	for start := 0; start < len(tx.audit); start += perStmt {
+		batch := tx.audit[start:min(start+perStmt, len(tx.audit))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, prev_hash, hash) VALUES `)
+		args := make([]any, 0, len(batch)*9)
+		for i, e := range batch {
+			seq++
+			e.Seq = seq
+			e.Seal(hash)
+			hash = e.Hash
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("(?,?,?,?,?,?,?,?,?)")
+			args = append(args, e.Seq, tx.db.ts(e.At), e.Actor, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash, e.Hash)
+		}
+		if _, err := tx.Exec(b.String(), args...); err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+	}
+	if _, err := tx.Exec(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, seq, hash); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	tx.audit = nil
+	return nil
+}
+
+// timeFormat is how SQLite holds times: fixed width, UTC, so that text order
+// is time order.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// ts is a time as a query argument for this dialect.
+func (db *DB) ts(t time.Time) any {
+	if db.Dialect == Postgres {
+		return t.UTC()
+	}
+	return t.UTC().Format(timeFormat)
+}
+
+// tsPtr is a nullable time as a query argument.
+func (db *DB) tsPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return db.ts(*t)
+}
+
+// timeScan scans a time column of either dialect.
+type timeScan struct{ T *time.Time }
+
+func (s timeScan) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		return errors.New("store: NULL time in a NOT NULL column")
+	case time.Time:
+		*s.T = x.UTC()
+	case string:
+		return s.parse(x)
+	case []byte:
+		return s.parse(string(x))
+	default:
+		return fmt.Errorf("store: cannot scan %T into a time", v)
+	}
+	return nil
+}
+
+func (s timeScan) parse(x string) error {
+	t, err := time.Parse(time.RFC3339Nano, x)
+	if err != nil {
+		return fmt.Errorf("store: bad time %q", x)
+	}
+	*s.T = t.UTC()
+	return nil
+}
+
+// nullTimeScan scans a nullable time column into a **time.Time.
+type nullTimeScan struct{ T **time.Time }
+
+func (s nullTimeScan) Scan(v any) error {
+	if v == nil {
+		*s.T = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeScan{&t}).Scan(v); err != nil {
+		return err
+	}
+	*s.T = &t
+	return nil
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// isForeignKey reports whether err is a foreign-key violation.
+func isForeignKey(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// notFound turns sql.ErrNoRows into ENOTFOUND for the named thing.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return tether.Errorf(tether.ENOTFOUND, "%s not found.", what)
+	}
+	return err
+}
+
+// rollback ends a transaction that did not commit; it is safe after Commit.
+func (tx *Tx) rollback() { _ = tx.Tx.Rollback() }

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// routeTable is every route the server answers, with the roles that may use
+// it. The OpenAPI document and the role table test are checked against it.
+func (s *Server) routeTable() []route {
+	static, _ := fs.Sub(staticFS, "static")
+	govukAssets, _ := fs.Sub(staticFS, "static/govuk/assets")
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	assets := http.StripPrefix("/assets/", http.FileServerFS(govukAssets))
+	cached := func(h http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+			h.ServeHTTP(w, r)
+		}
+	}
+	return []route{
+		// Operations.
+		{Method: "GET", Pattern: "/healthz", Roles: public, Summary: "Liveness", Handler: s.handleHealthz},
+		{Method: "GET", Pattern: "/readyz", Roles: public, Summary: "Readiness: the database answers", Handler: s.handleReadyz},
+		{Method: "GET", Pattern: "/metrics", Roles: public, Summary: "Prometheus metrics", Handler: s.handleMetrics},
+		{Method: "GET", Pattern: "/static/", Roles: public, Handler: cached(files)},
+		{Method: "GET", Pattern: "/assets/", Roles: public, Handler: cached(assets)},
+
+		// JSON API.
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Roles: public, API: true, Summary: "This API's OpenAPI 3 document", Handler: s.handleOpenAPI},
+		{Method: "GET", Pattern: "/api/v1/me", Roles: everyone, API: true, Summary: "The signed-in user", Handler: s.apiMe},
+		{Method: "GET", Pattern: "/api/v1/people", Roles: everyone, API: true, Summary: "List people", Handler: s.apiListPeople},
+		{Method: "POST", Pattern: "/api/v1/people", Roles: writers, API: true, Summary: "Create a person", Handler: s.apiCreatePerson},
+		{Method: "GET", Pattern: "/api/v1/people/search", Roles: everyone, API: true, Summary: "Search people", Handler: s.apiSearchPeople},
+		{Method: "POST", Pattern: "/api/v1/people/duplicates", Roles: writers, API: true, Summary: "Find likely duplicates of a person not yet created", Handler: s.apiDuplicates},
+		{Method: "GET", Pattern: "/api/v1/people/{id}", Roles: everyone, API: true, Summary: "Read a person", Handler: s.apiGetPerson},
+		{Method: "PUT", Pattern: "/api/v1/people/{id}", Roles: writers, API: true, Summary: "Change a person", Handler: s.apiUpdatePerson},
+		{Method: "GET", Pattern: "/api/v1/people/{id}/history", Roles: everyone, API: true, Summary: "Earlier versions of a person", Handler: s.apiPersonHistory},
+		{Method: "GET", Pattern: "/api/v1/people/{id}/health", Roles: everyone, API: true, Summary: "A person's contact health", Handler: s.apiPersonHealth},
+		{Method: "GET", Pattern: "/api/v1/people/{id}/contact-points", Roles: everyone, API: true, Summary: "A person's contact points, current and ended", Handler: s.apiListContactPoints},
+		{Method: "POST", Pattern: "/api/v1/people/{id}/contact-points", Roles: writers, API: true, Summary: "Add a contact point", Handler: s.apiAddContactPoint},
+		{Method: "GET", Pattern: "/api/v1/people/{id}/contact-events", Roles: everyone, API: true, Summary: "A person's contact point events", Handler: s.apiContactEvents},
+		{Method: "GET", Pattern: "/api/v1/contact-points/{id}", Roles: everyone, API: true, Summary: "Read a contact point", Handler: s.apiGetContactPoint},
+		{Method: "POST", Pattern: "/api/v1/contact-points/{id}/replace", Roles: writers, API: true, Summary: "End a contact point and start its replacement", Handler: s.apiReplaceContactPoint},
+		{Method: "POST", Pattern: "/api/v1/contact-points/{id}/end", Roles: writers, API: true, Summary: "End a contact point", Handler: s.apiEndContactPoint},
+		{Method: "POST", Pattern: "/api/v1/contact-points/{id}/confirm", Roles: writers, API: true, Summary: "Record that a contact point worked", Handler: s.apiConfirmContactPoint},
+		{Method: "POST", Pattern: "/api/v1/contact-points/{id}/fail", Roles: writers, API: true, Summary: "Record that a contact point failed", Handler: s.apiFailContactPoint},
+		{Method: "GET", Pattern: "/api/v1/users", Roles: admins, API: true, Summary: "List users", Handler: s.apiListUsers},
+		{Method: "POST", Pattern: "/api/v1/users", Roles: admins, API: true, Summary: "Create a user", Handler: s.apiCreateUser},
+		{Method: "PATCH", Pattern: "/api/v1/users/{id}", Roles: admins, API: true, Summary: "Change a user's role or disable them", Handler: s.apiUpdateUser},
+		{Method: "GET", Pattern: "/api/v1/organisations", Roles: staff, API: true, Summary: "List organisations", Handler: s.apiListOrganisations},
+		{Method: "POST", Pattern: "/api/v1/organisations", Roles: admins, API: true, Summary: "Create an organisation", Handler: s.apiCreateOrganisation},
+		{Method: "GET", Pattern: "/api/v1/tokens", Roles: everyone, API: true, Summary: "List your API tokens", Handler: s.apiListTokens},
+		{Method: "POST", Pattern: "/api/v1/tokens", Roles: everyone, API: true, Summary: "Create an API token for yourself", Handler: s.apiCreateToken},
+		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Roles: everyone, API: true, Summary: "Revoke one of your API tokens", Handler: s.apiRevokeToken},
+		{Method: "GET", Pattern: "/api/v1/audit", Roles: auditReaders, API: true, Summary: "Read the audit log", Handler: s.apiListAudit},
+		{Method: "GET", Pattern: "/api/v1/audit/verify", Roles: admins, API: true, Summary: "Verify the audit log's hash chain", Handler: s.apiVerifyAudit},
+
+		// Pages.
+		{Method: "GET", Pattern: "/{$}", Roles: public, Handler: s.pageHome},
+		{Method: "GET", Pattern: "/sign-in", Roles: public, Handler: s.pageSignIn},
+		{Method: "POST", Pattern: "/sign-in", Roles: public, Handler: s.pageSignInPost},
+		{Method: "POST", Pattern: "/sign-out", Roles: everyone, Handler: s.pageSignOut},
+		{Method: "GET", Pattern: "/people", Roles: everyone, Handler: s.pagePeople},
+		{Method: "GET", Pattern: "/people/new", Roles: writers, Handler: s.pageNewPerson},
+		{Method: "POST", Pattern: "/people", Roles: writers, Handler: s.pageCreatePerson},
+		{Method: "GET", Pattern: "/people/{id}", Roles: everyone, Handler: s.pagePerson},
+		{Method: "GET", Pattern: "/people/{id}/edit", Roles: writers, Handler: s.pageEditPerson},
+		{Method: "POST", Pattern: "/people/{id}/edit", Roles: writers, Handler: s.pageUpdatePerson},
+		{Method: "GET", Pattern: "/people/{id}/contact-points/new", Roles: writers, Handler: s.pageNewContactPoint},
+		{Method: "POST", Pattern: "/people/{id}/contact-points", Roles: writers, Handler: s.pageAddContactPoint},
+		{Method: "GET", Pattern: "/contact-points/{id}/change", Roles: writers, Handler: s.pageChangeContactPoint},
+		{Method: "POST", Pattern: "/contact-points/{id}/change", Roles: writers, Handler: s.pageReplaceContactPoint},
+		{Method: "GET", Pattern: "/contact-points/{id}/end", Roles: writers, Handler: s.pageEndContactPointForm},
+		{Method: "POST", Pattern: "/contact-points/{id}/end", Roles: writers, Handler: s.pageEndContactPoint},
+		{Method: "POST", Pattern: "/contact-points/{id}/confirm", Roles: writers, Handler: s.pageConfirmContactPoint},
+	}
+}
