@@ -184,7 +184,7 @@ func (c *ContactPoint) Normalize() {
 		}
 	}
 	if c.Kind == KindEmail {
-		if a, err := mail.ParseAddress(c.Email); err == nil {
+		if a, err := mail.ParseAddress(c.Email); err == nil && a.Name == "" {
 			c.Email = a.Address
 		}
 	}
