@@ -104,8 +104,8 @@ func Normalize(s, defaultRegion string) (string, error) {
 	return e164, nil
 }
 
-// parse wraps phonenumbers.Parse, turning a panic in the library (seen only
-// with adversarial input) into an error.
+// parse wraps phonenumbers.Parse, turning a panic in the library, should
+// odd input ever cause one, into an error.
 func parse(s, region string) (num *phonenumbers.PhoneNumber, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -115,48 +115,46 @@ func parse(s, region string) (num *phonenumbers.PhoneNumber, err error) {
 	return phonenumbers.Parse(s, region)
 }
 
-// parseE164 reads a number that Normalize produced, or any number that it
-// would accept with the default region; nil if it cannot.
-func parseE164(s string) *phonenumbers.PhoneNumber {
+// canonical reads a number that Normalize produced, or any number that it
+// would accept with the default region.
+func canonical(s string) (string, *phonenumbers.PhoneNumber, bool) {
 	e, err := Normalize(s, DefaultRegion)
 	if err != nil {
-		return nil
+		return "", nil, false
 	}
 	num, err := parse(e, DefaultRegion)
 	if err != nil {
-		return nil
+		return "", nil, false
 	}
-	return num
+	return e, num, true
 }
 
 // Kind says what sort of line a number is: Mobile, Landline or Other
 // (freephone, premium rate, shared cost, VoIP, personal numbers, pagers and
-// numbers it cannot read). Numbering plans that do not tell mobiles from
+// anything it cannot read). Numbering plans that do not tell mobiles from
 // landlines (the United States and Canada, among others) give Mobile: such a
 // number may well take texts, and refusing it as a mobile would be worse than
 // a text that fails. UK drama numbers are classed by their range: 07700 as
-// Mobile, geographic ones as Landline.
+// Mobile, geographic ones as Landline, the rest as Other.
 func Kind(e164 string) string {
-	num := parseE164(e164)
-	if num == nil {
+	e, num, ok := canonical(e164)
+	if !ok {
 		return Other
 	}
-	if IsDrama(e164) {
-		if strings.HasPrefix(phonenumbers.GetNationalSignificantNumber(num), "7") {
+	if IsDrama(e) {
+		switch e[3] {
+		case '7':
 			return Mobile
+		case '1', '2':
+			return Landline
 		}
+		return Other
 	}
 	switch phonenumbers.GetNumberType(num) {
 	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
 		return Mobile
 	case phonenumbers.FIXED_LINE:
 		return Landline
-	}
-	if IsDrama(e164) {
-		switch phonenumbers.GetNationalSignificantNumber(num)[0] {
-		case '1', '2':
-			return Landline
-		}
 	}
 	return Other
 }
@@ -166,8 +164,8 @@ func Kind(e164 string) string {
 // ("07700 900123"), others in international format ("+33 1 23 45 67 89").
 // Anything it cannot read is returned unchanged.
 func Format(e164 string) string {
-	num := parseE164(e164)
-	if num == nil {
+	_, num, ok := canonical(e164)
+	if !ok {
 		return e164
 	}
 	if num.GetCountryCode() == 44 {
