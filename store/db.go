@@ -53,6 +53,10 @@ type DB struct {
 
 	mu      sync.Mutex
 	rebound map[string]string
+
+	// credThrottle spaces out the hot path's writes per session and token
+	// (credential.go).
+	credThrottle credentialThrottles
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,
@@ -91,7 +95,7 @@ func Open(dsn string, clock tether.Clock) (*DB, error) {
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		params := "_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+		params := "_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-32768"
 		if !mem {
 			params += "&_journal_mode=WAL"
 		}

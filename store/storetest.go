@@ -77,6 +77,20 @@ func MustOpenTestDB(tb testing.TB, engine string, clock tether.Clock) *DB {
 	return db
 }
 
+// Reopen opens a second DB on the same database as db (the same SQLite file,
+// or the same PostgreSQL schema), as a second app instance would, with the
+// same clock, and closes it when the test ends. A ":memory:" database cannot
+// be reopened: the copy would be a new, empty one.
+func (db *DB) Reopen(tb testing.TB) *DB {
+	tb.Helper()
+	other, err := Open(db.DSN, db.Clock)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { other.Close() })
+	return other
+}
+
 // ForEachEngine runs f as a subtest on each test engine with a fresh database.
 func ForEachEngine(t *testing.T, f func(t *testing.T, db *DB)) {
 	for _, engine := range TestEngines() {
