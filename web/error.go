@@ -44,7 +44,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := tether.ErrorCode(err)
 	status := statusOf(code)
 	if code == tether.EINTERNAL {
-		s.log.Error("internal error", "method", r.Method, "route", r.Pattern, "err", err.Error())
+		s.log.Error("internal error", "method", r.Method, "route", routeOf(r), "err", err.Error())
 	}
 	if isAPI(r) {
 		writeJSON(w, status, errorBody{errorDetail{Code: code, Message: tether.ErrorMessage(err), Fields: tether.ErrorFields(err)}})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return tether.Errorf(tether.EINVALID, "Send JSON with Content-Type: application/json.")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	// Text never holds NUL: PostgreSQL refuses it, and no name or address
+	// needs it. The check is on the raw body, where it can only be escaped.
+	if bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		return tether.Errorf(tether.EINVALID, "Text must not contain the NUL character (\\u0000).")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)

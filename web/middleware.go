@@ -52,6 +52,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		if u != nil {
+			if info := infoOf(r); info != nil {
+				info.userID = u.ID
+			}
 			ctx := context.WithValue(r.Context(), userKey{}, u)
 			ctx = tether.NewContextWithActor(ctx, tether.ActorOf(u))
 			r = r.WithContext(ctx)
@@ -64,6 +67,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // user's role is among the route's roles.
 func (s *Server) authorize(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info := infoOf(r); info != nil {
+			info.pattern = r.Pattern
+		}
 		if rt.Roles != nil {
 			u := currentUser(r)
 			if u == nil {
@@ -107,6 +113,33 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// requestInfo carries what the inner handlers learn about a request back
+// out to observe: each layer that changes the context makes a new request,
+// so the outer one never sees the route pattern the mux set, nor the user.
+type requestInfo struct {
+	pattern string
+	userID  int64
+}
+
+type infoKey struct{}
+
+func infoOf(r *http.Request) *requestInfo {
+	info, _ := r.Context().Value(infoKey{}).(*requestInfo)
+	return info
+}
+
+// routeOf is the route pattern of the request, for logs: known once the mux
+// has matched it, even to layers outside the mux.
+func routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	if info := infoOf(r); info != nil {
+		return info.pattern
+	}
+	return ""
+}
+
 // observe logs each request and counts it in the metrics. The log holds the
 // route pattern, never the path (which may hold a reference) nor the query.
 func (s *Server) observe(next http.Handler) http.Handler {
@@ -114,11 +147,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		setSecurityHeaders(sw.Header())
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		pattern := r.Pattern
+		pattern := info.pattern
 		if pattern == "" {
 			pattern = "unmatched"
 		}
@@ -128,8 +163,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			return
 		}
 		attrs := []any{"method", r.Method, "route", pattern, "status", sw.status, "ms", float64(d.Microseconds()) / 1000}
-		if u := currentUser(r); u != nil {
-			attrs = append(attrs, "user", u.ID)
+		if info.userID != 0 {
+			attrs = append(attrs, "user", info.userID)
 		}
 		s.log.Info("request", attrs...)
 	})
@@ -144,7 +179,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "route", r.Pattern, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.log.Error("panic", "route", routeOf(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				s.fail(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
