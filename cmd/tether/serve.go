@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"tether/store"
+	"tether/web"
+)
+
+// shutdownGrace is how long in-flight requests get when the server stops.
+const shutdownGrace = 10 * time.Second
+
+func serveCommand() *command {
+	return &command{
+		name:    "serve",
+		summary: "run the web server: pages, the JSON API under /api/v1, /healthz, /readyz and /metrics",
+		help: `
+Opens the database, applies any migrations, and serves until interrupted
+(Ctrl-C or SIGTERM), then lets requests in flight finish for up to 10
+seconds. Logs are JSON lines on stderr; they never hold personal data.
+
+Behind HTTPS, turn on -secure-cookies.
+
+Examples:
+  tether serve
+  tether serve -addr :8080 -secure-cookies
+  TETHER_DB=postgres://tether@db.internal/tether TETHER_SECURE_COOKIES=true tether serve`,
+		setup: func(a *app, fs *flags) func(context.Context, []string) error {
+			dsn := fs.String(settingDB)
+			addr := fs.String(settingAddr)
+			level := fs.String(settingLogLevel)
+			secure := fs.Bool(settingSecureCookies)
+			origins := fs.String(settingTrustedOrigins)
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("serve takes no arguments")
+				}
+				lvl, err := parseLogLevel(*level)
+				if err != nil {
+					return usagef("%v", err)
+				}
+				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins))
+			}
+		},
+	}
+}
+
+func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string) error {
+	handler := slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
+	log := slog.New(handler)
+
+	db, err := a.openDB(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if n, err := db.CountUsers(ctx); err == nil && n == 0 {
+		log.Warn("there are no users yet: create an admin with 'tether users add -role admin', or add demo data with 'tether demo'")
+	}
+	for _, o := range origins {
+		if !strings.HasPrefix(o, "https://") && !strings.HasPrefix(o, "http://") {
+			return usagef("trusted origin %q must start with https:// or http://", o)
+		}
+	}
+
+	h := web.New(web.Services{
+		People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping,
+	}, web.Config{SecureCookies: secure, TrustedOrigins: origins, Version: version}, a.clock, log)
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "database", db.Dialect, "version", version, "secure_cookies", secure)
+	fmt.Fprintf(a.stdout, "Tether is listening on http://%s\n", ln.Addr())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("requests still running were cut off", "error", err.Error())
+		srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrateCommand() *command {
+	return &command{
+		name:    "migrate",
+		summary: "apply the database migrations not yet applied",
+		help: `
+Creates the database when it does not exist, and brings its schema up to
+date. Safe to run at any time and from many instances at once (PostgreSQL
+takes a lock). serve and the other commands do it too.
+
+Examples:
+  tether migrate
+  tether migrate -db /var/lib/tether/tether.db
+  TETHER_DB=postgres://tether@db.internal/tether tether migrate`,
+		setup: func(a *app, fs *flags) func(context.Context, []string) error {
+			dsn := fs.String(settingDB)
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("migrate takes no arguments")
+				}
+				db, err := store.Open(*dsn, a.clock)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				applied, err := db.Migrate(ctx)
+				for _, v := range applied {
+					fmt.Fprintf(a.stdout, "Applied %s\n", v)
+				}
+				if err != nil {
+					return err
+				}
+				if len(applied) == 0 {
+					fmt.Fprintln(a.stdout, "The database is up to date: no migrations to apply.")
+				}
+				return nil
+			}
+		},
+	}
+}
