@@ -115,3 +115,8 @@ func (p Problems) Err() error {
 	}
 	return &Error{Code: EINVALID, Message: msg, Fields: map[string]string(p)}
 }
+
+// Invalid returns an EINVALID *Error for one field.
+func Invalid(field, reason string) *Error {
+	return &Error{Code: EINVALID, Message: field + ": " + reason, Fields: map[string]string{field: reason}}
+}
