@@ -168,10 +168,10 @@ func (r DeemedRules) Deemed(method string, dest *Address, sent calendar.Date, ho
 		d.Explanation = e.String() + " Rule: " + x.Text
 	case x.Count == 0:
 		d.Date = sent
-		d.Explanation = fmt.Sprintf("%s %s: deemed received the same day. Rule: %s", verb, sent.Long(), x.Text)
+		d.Explanation = fmt.Sprintf("%s on %s: deemed received the same day. Rule: %s", verb, sent.Long(), x.Text)
 	default:
 		d.Date = sent.AddDays(x.Count)
-		d.Explanation = fmt.Sprintf("%s %s (not counted). Day %d after it is %s: deemed received. Rule: %s",
+		d.Explanation = fmt.Sprintf("%s on %s (not counted). Day %d after it is %s: deemed received. Rule: %s",
 			verb, sent.Long(), x.Count, d.Date.Long(), x.Text)
 	}
 	return d, nil
