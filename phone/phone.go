@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -67,6 +68,12 @@ func invalid(s, reason string) error {
 // are refused, since E.164 cannot hold one. The error wraps ErrInvalid and
 // says what is wrong.
 func Normalize(s, defaultRegion string) (string, error) {
+	return normalize(s, defaultRegion, true)
+}
+
+// normalize is Normalize, with its fast path for common UK forms or, for
+// the tests that compare the two, without.
+func normalize(s, defaultRegion string, fast bool) (string, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return "", invalid(s, "is empty")
@@ -77,6 +84,14 @@ func Normalize(s, defaultRegion string) (string, error) {
 	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
 	if region == "" {
 		region = DefaultRegion
+	}
+	if fast && region == DefaultRegion {
+		if e, ok, valid := fastUK(t); ok {
+			if !valid {
+				return "", invalid(s, "is not a valid phone number")
+			}
+			return e, nil
+		}
 	}
 	num, err := parse(t, region)
 	if err != nil {
@@ -115,10 +130,171 @@ func parse(s, region string) (num *phonenumbers.PhoneNumber, err error) {
 	return phonenumbers.Parse(s, region)
 }
 
+// fastUK is Normalize's fast path for the ways UK numbers are most often
+// written, in the default region GB: "07700 900123", "+44 7700 900123",
+// "+44 (0)7700 900123", "0044 7700 900123", "447700900123", with spaces,
+// dashes, dots or brackets anywhere, for national significant numbers of
+// ten digits that start with 1, 2, 3 or 7 (geographic, UK-wide and mobile
+// numbers). t is the trimmed input. ok is false for anything else, which
+// the library must read; when ok, e is the number in E.164 form and valid
+// says whether Normalize accepts it.
+//
+// It gives exactly what the library gives: for these forms the library's
+// parse strips only the punctuation, the country code and the trunk 0, so
+// the reading is done here by hand, and the number's validity is still
+// judged by the library's numbering plan (phonenumbers.IsValidNumber), which
+// is cheap beside its parse. The tests compare the two paths over every
+// form and prefix, and a fuzz test over any input.
+func fastUK(t string) (e string, ok, valid bool) {
+	var b [13]byte // "+44" and the ten digits
+	if !readUK(t, b[3:]) {
+		return "", false, false
+	}
+	b[0], b[1], b[2] = '+', '4', '4'
+	e = string(b[:])
+	if IsDrama(e) {
+		return e, true, true
+	}
+	return e, true, ukValid(e)
+}
+
+// ukCache remembers what the library said of the UK numbers looked at
+// last: whether each is valid and its type, both depending on the national
+// significant number alone. A number is normalised several times as it is
+// read, checked and classed, and the library's answer costs microseconds.
+// Each slot holds nsn<<8 | flags, written whole, so that it needs no lock:
+// a slot that two goroutines write at once keeps one of their answers, and
+// the other is worked out again when asked for.
+var ukCache [1 << 12]atomic.Uint64
+
+// Flags of a ukCache slot; the type is in the bits from cacheTypeShift.
+const (
+	cacheValidKnown = 1 << iota
+	cacheValid
+	cacheTypeKnown
+	cacheTypeShift = iota
+)
+
+// ukNSN is the national significant number of e, a number that fastUK
+// produced.
+func ukNSN(e string) uint64 {
+	var n uint64
+	for i := 3; i < len(e); i++ {
+		n = n*10 + uint64(e[i]-'0')
+	}
+	return n
+}
+
+// ukValid is phonenumbers.IsValidNumber for e, a number that fastUK
+// produced.
+func ukValid(e string) bool {
+	nsn := ukNSN(e)
+	slot := &ukCache[nsn%uint64(len(ukCache))]
+	v := slot.Load()
+	if v>>8 != nsn {
+		v = nsn << 8
+	} else if v&cacheValidKnown != 0 {
+		return v&cacheValid != 0
+	}
+	valid := phonenumbers.IsValidNumber(ukNumber(e))
+	v |= cacheValidKnown
+	if valid {
+		v |= cacheValid
+	}
+	slot.Store(v)
+	return valid
+}
+
+// ukType is phonenumbers.GetNumberType for e, a number that fastUK
+// produced.
+func ukType(e string) phonenumbers.PhoneNumberType {
+	nsn := ukNSN(e)
+	slot := &ukCache[nsn%uint64(len(ukCache))]
+	v := slot.Load()
+	if v>>8 != nsn {
+		v = nsn << 8
+	} else if v&cacheTypeKnown != 0 {
+		return phonenumbers.PhoneNumberType(v&0xff) >> cacheTypeShift
+	}
+	t := phonenumbers.GetNumberType(ukNumber(e))
+	if t >= 0 && t < 1<<(8-cacheTypeShift) {
+		slot.Store(v | cacheTypeKnown | uint64(t)<<cacheTypeShift)
+	}
+	return t
+}
+
+// readUK writes into nsn (ten bytes) the national significant number of t,
+// when t is one of the forms that fastUK reads, and reports whether it is.
+func readUK(t string, nsn []byte) bool {
+	if len(t) > 32 {
+		return false
+	}
+	var buf [20]byte
+	n := 0
+	plus := false
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case '0' <= c && c <= '9':
+			if n == len(buf) {
+				return false
+			}
+			buf[n] = c
+			n++
+		case c == '+' && i == 0:
+			plus = true
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return false
+		}
+	}
+	d := buf[:n]
+	switch {
+	case plus: // +44...
+		if n < 2 || d[0] != '4' || d[1] != '4' {
+			return false
+		}
+		d = d[2:]
+	case n >= 4 && d[0] == '0' && d[1] == '0' && d[2] == '4' && d[3] == '4': // 0044...
+		d = d[4:]
+	case n >= 2 && d[0] == '4' && d[1] == '4': // 44...
+		d = d[2:]
+	case n >= 2 && d[0] == '0' && d[1] != '0': // 0..., national
+	default:
+		return false
+	}
+	if len(d) == 11 && d[0] == '0' { // the trunk 0: "07700...", "+44 (0)7700..."
+		d = d[1:]
+	}
+	if len(d) != 10 {
+		return false
+	}
+	switch d[0] {
+	case '1', '2', '3', '7':
+	default:
+		return false
+	}
+	copy(nsn, d)
+	return true
+}
+
+// ukNumber is what the library's parse gives for e, a UK number in E.164
+// form that fastUK produced.
+func ukNumber(e string) *phonenumbers.PhoneNumber {
+	n := ukNSN(e)
+	cc := int32(44)
+	return &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &n}
+}
+
 // canonical reads a number that Normalize produced, or any number that it
-// would accept with the default region.
-func canonical(s string) (string, *phonenumbers.PhoneNumber, bool) {
-	e, err := Normalize(s, DefaultRegion)
+// would accept with the default region. The number it returns is nil when
+// the fast path read it: numberOf makes it when it is needed.
+func canonical(s string, fast bool) (string, *phonenumbers.PhoneNumber, bool) {
+	if fast {
+		if e, ok, valid := fastUK(strings.TrimSpace(s)); ok {
+			return e, nil, valid
+		}
+	}
+	e, err := normalize(s, DefaultRegion, fast)
 	if err != nil {
 		return "", nil, false
 	}
@@ -129,6 +305,15 @@ func canonical(s string) (string, *phonenumbers.PhoneNumber, bool) {
 	return e, num, true
 }
 
+// numberOf is num, or when canonical left it nil, the number e as the
+// library's parse reads it.
+func numberOf(e string, num *phonenumbers.PhoneNumber) *phonenumbers.PhoneNumber {
+	if num == nil {
+		return ukNumber(e)
+	}
+	return num
+}
+
 // Kind says what sort of line a number is: Mobile, Landline or Other
 // (freephone, premium rate, shared cost, VoIP, personal numbers, pagers and
 // anything it cannot read). Numbering plans that do not tell mobiles from
@@ -136,8 +321,11 @@ func canonical(s string) (string, *phonenumbers.PhoneNumber, bool) {
 // number may well take texts, and refusing it as a mobile would be worse than
 // a text that fails. UK drama numbers are classed by their range: 07700 as
 // Mobile, geographic ones as Landline, the rest as Other.
-func Kind(e164 string) string {
-	e, num, ok := canonical(e164)
+func Kind(e164 string) string { return kind(e164, true) }
+
+// kind is Kind, with or without the fast path.
+func kind(e164 string, fast bool) string {
+	e, num, ok := canonical(e164, fast)
 	if !ok {
 		return Other
 	}
@@ -150,7 +338,13 @@ func Kind(e164 string) string {
 		}
 		return Other
 	}
-	switch phonenumbers.GetNumberType(num) {
+	var t phonenumbers.PhoneNumberType
+	if num == nil {
+		t = ukType(e)
+	} else {
+		t = phonenumbers.GetNumberType(num)
+	}
+	switch t {
 	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
 		return Mobile
 	case phonenumbers.FIXED_LINE:
@@ -163,11 +357,15 @@ func Kind(e164 string) string {
 // which includes the Isle of Man and the Channel Islands) in national format
 // ("07700 900123"), others in international format ("+33 1 23 45 67 89").
 // Anything it cannot read is returned unchanged.
-func Format(e164 string) string {
-	_, num, ok := canonical(e164)
+func Format(e164 string) string { return format(e164, true) }
+
+// format is Format, with or without the fast path.
+func format(e164 string, fast bool) string {
+	e, num, ok := canonical(e164, fast)
 	if !ok {
 		return e164
 	}
+	num = numberOf(e, num)
 	if num.GetCountryCode() == 44 {
 		return phonenumbers.Format(num, phonenumbers.NATIONAL)
 	}
