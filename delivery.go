@@ -146,3 +146,23 @@ func Backoff(attempt int, retryAfter time.Duration) time.Duration {
 	}
 	return d
 }
+
+// DeliveryReport is a status a channel reported for a notice: by callback
+// (GOV.UK Notify's delivery receipts) or by polling. The notice is found by
+// the channel's id for it, else by our reference.
+type DeliveryReport struct {
+	ProviderID string
+	Ref        string
+	Status     string    // a channel status: tether.StatusDelivered...
+	At         time.Time // when the channel says it happened; now when zero
+	Source     string    // "notify-callback", "notify-poll"...
+	Detail     string    // no personal data
+}
+
+// ReturnedLetter is a report that a letter came back undelivered.
+type ReturnedLetter struct {
+	ProviderID string
+	Ref        string
+	ReturnedOn string // YYYY-MM-DD
+	Detail     string // no personal data
+}

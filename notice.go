@@ -3,6 +3,8 @@ package tether
 import (
 	"context"
 	"time"
+
+	"tether/clarity"
 )
 
 // Methods of service: how a notice reaches the person (DOMAIN.md, "Serving
@@ -75,6 +77,9 @@ type TemplateVersion struct {
 	ReadingEase float64 `json:"reading_ease"`
 	Grade       float64 `json:"grade"`
 	PassesBar   bool    `json:"passes_bar"`
+	// Clarity is the full report: long sentences, official words, passive
+	// voice, the four parts of a request to act, SMS length.
+	Clarity *clarity.Report `json:"clarity,omitempty"`
 	// OverrideReason is the admin's reason for publishing below the bar.
 	OverrideReason string     `json:"override_reason,omitempty"`
 	PublishedAt    *time.Time `json:"published_at,omitempty"`
@@ -232,4 +237,16 @@ type NoticeRequest struct {
 	Reason string `json:"reason,omitempty"`
 	// ContactPointID overrides the chosen contact point (with a Reason).
 	ContactPointID *int64 `json:"contact_point_id,omitempty"`
+}
+
+// NoticeDraft is a notice worked out but not stored: what CreateNotice
+// would store, for the preview before a caseworker confirms.
+type NoticeDraft struct {
+	Notice   *Notice          `json:"notice"`
+	Template *Template        `json:"template"`
+	Version  *TemplateVersion `json:"version"`
+	// SMS is the length check of a text message.
+	SMS *clarity.SMS `json:"sms,omitempty"`
+	// Dest is the postal address, kept for deemed service.
+	Dest *Address `json:"-"`
 }

@@ -401,10 +401,7 @@ func (db *DB) FailContactPoint(ctx context.Context, id int64, reason string) err
 		return err
 	}
 	return db.changePoint(ctx, id, "fail", func(tx *Tx, c *tether.ContactPoint) (string, error) {
-		if _, err := tx.Exec(`UPDATE contact_points SET verification = ? WHERE id = ?`, tether.Failed, c.ID); err != nil {
-			return "", err
-		}
-		return contactDetail(c), tx.contactEvent(c, tether.EventFailed, reason)
+		return contactDetail(c), tx.markPointFailed(c, reason)
 	})
 }
 

@@ -57,6 +57,10 @@ type DB struct {
 	// credThrottle spaces out the hot path's writes per session and token
 	// (credential.go).
 	credThrottle credentialThrottles
+
+	// corr is the correspondence configuration and the holidays cache
+	// (notice.go, holiday.go).
+	corr correspondenceState
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,

@@ -1,0 +1,347 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"tether"
+)
+
+// Task kinds and states.
+const (
+	TaskContactFailed = "contact-failed"
+	TaskOpen          = "open"
+	TaskDone          = "done"
+)
+
+// Task and signal paging.
+const (
+	tasksMaxLimit       = 1000
+	signalsDefaultLimit = 100
+	signalsMaxLimit     = 1000
+)
+
+// openTask records work for a caseworker about a person.
+func (tx *Tx) openTask(t *tether.Task) error {
+	t.State, t.CreatedAt = TaskOpen, tx.now
+	id, err := tx.InsertID(`INSERT INTO tasks (person_id, kind, notice_id, contact_point_id, summary, state, created_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.PersonID, t.Kind, orgArg(t.NoticeID), orgArg(t.ContactPointID), t.Summary,
+		t.State, tx.db.ts(tx.now), tx.actor.String())
+	if err != nil {
+		return fmt.Errorf("open task: %w", err)
+	}
+	t.ID = id
+	tx.Audit("task.open", "task", id, "kind="+t.Kind+" person="+strconv.FormatInt(t.PersonID, 10))
+	return nil
+}
+
+// raiseSignal stores a signal for later capabilities to consume.
+func (tx *Tx) raiseSignal(s *tether.Signal) error {
+	s.CreatedAt = tx.now
+	id, err := tx.InsertID(`INSERT INTO signals (kind, person_id, notice_id, contact_point_id, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, s.Kind, s.PersonID, orgArg(s.NoticeID), orgArg(s.ContactPointID), s.Reason, tx.db.ts(tx.now))
+	if err != nil {
+		return fmt.Errorf("raise signal: %w", err)
+	}
+	s.ID = id
+	tx.Audit("signal.raise", "signal", id, "kind="+s.Kind+" person="+strconv.FormatInt(s.PersonID, 10))
+	return nil
+}
+
+// markPointFailed records that a current point did not work: it stays
+// current, so the history shows what was tried, but no longer counts as
+// working. The caller recomputes the person's working channels.
+func (tx *Tx) markPointFailed(c *tether.ContactPoint, reason string) error {
+	if _, err := tx.Exec(`UPDATE contact_points SET verification = ? WHERE id = ?`, tether.Failed, c.ID); err != nil {
+		return err
+	}
+	c.Verification = tether.Failed
+	return tx.contactEvent(c, tether.EventFailed, reason)
+}
+
+// kindNames are contact point kinds in words, for task summaries.
+var kindNames = map[string]string{tether.KindPostal: "postal address", tether.KindEmail: "email address",
+	tether.KindMobile: "mobile number", tether.KindLandline: "landline number"}
+
+// contactFailed acts on the failure of the contact point a notice went to,
+// once per notice: the point is marked failed (when it is still current)
+// with an event on the person's contact history, a caseworker gets a task
+// and a contact-lapse signal is raised. reason is the channel's, without
+// personal data.
+func (tx *Tx) contactFailed(n *storedNotice, reason string) error {
+	if n.contactFailed {
+		return nil
+	}
+	res, err := tx.Exec(`UPDATE notices SET contact_failed_at = ? WHERE id = ? AND contact_failed_at IS NULL`, tx.db.ts(tx.now), n.ID)
+	if err != nil {
+		return fmt.Errorf("contact failed: %w", err)
+	}
+	if k, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("contact failed: %w", err)
+	} else if k == 0 {
+		n.contactFailed = true
+		return nil
+	}
+	n.contactFailed = true
+	what := "contact point"
+	if n.ContactPointID != nil {
+		// Lock the point, then the person, in the order changePoint does.
+		c, err := tx.loadContactPoint(*n.ContactPointID, true)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.loadPerson(n.PersonID, true); err != nil {
+			return err
+		}
+		what = kindNames[c.Kind]
+		if c.Party == tether.PartyRepresentative {
+			what = "representative's " + what
+		}
+		if c.Current(tx.now) {
+			if err := tx.markPointFailed(c, "notice "+n.Ref+": "+reason); err != nil {
+				return fmt.Errorf("contact failed: %w", err)
+			}
+			if err := tx.refreshWorkingChannels(n.PersonID); err != nil {
+				return fmt.Errorf("contact failed: %w", err)
+			}
+			tx.Audit("contact_point.fail", "contact_point", c.ID, contactDetail(c, "notice="+strconv.FormatInt(n.ID, 10)))
+		}
+	}
+	if err := tx.noticeEvent(n.ID, eventContactFail, n.State, sourceSystem,
+		"the "+what+" was marked failed; a task is open and a contact-lapse signal raised", nil); err != nil {
+		return fmt.Errorf("contact failed: %w", err)
+	}
+	nid := n.ID
+	if err := tx.openTask(&tether.Task{PersonID: n.PersonID, Kind: TaskContactFailed, NoticeID: &nid, ContactPointID: n.ContactPointID,
+		Summary: "Notice " + n.Ref + " (" + n.TemplateKey + ") did not reach the person: the " + what + " failed (" + reason +
+			"). Find another way to reach them, or serve the notice by hand or to file."}); err != nil {
+		return err
+	}
+	return tx.raiseSignal(&tether.Signal{Kind: tether.SignalContactLapse, PersonID: n.PersonID, NoticeID: &nid,
+		ContactPointID: n.ContactPointID, Reason: "the " + what + " failed for notice " + n.Ref + ": " + reason})
+}
+
+const taskCols = `id, person_id, kind, notice_id, contact_point_id, summary, state, created_at, done_at, done_by`
+
+func scanTask(row rowScanner) (*tether.Task, error) {
+	t := &tether.Task{}
+	var notice, cp sql.NullInt64
+	if err := row.Scan(&t.ID, &t.PersonID, &t.Kind, &notice, &cp, &t.Summary, &t.State, timeScan{&t.CreatedAt},
+		nullTimeScan{&t.DoneAt}, &t.DoneBy); err != nil {
+		return nil, err
+	}
+	if notice.Valid {
+		t.NoticeID = &notice.Int64
+	}
+	if cp.Valid {
+		t.ContactPointID = &cp.Int64
+	}
+	return t, nil
+}
+
+// FindTasks lists tasks, newest first (at most 1000): a person's when
+// personID is set, in a state ("open" or "done") when state is set. A
+// person's list is audited as a read of their record. EINVALID, ENOTFOUND,
+// EFORBIDDEN (organisation users).
+func (db *DB) FindTasks(ctx context.Context, personID *int64, state string) ([]*tether.Task, error) {
+	if _, err := noticeReadActor(ctx); err != nil {
+		return nil, err
+	}
+	if state != "" && state != TaskOpen && state != TaskDone {
+		return nil, tether.Invalid("state", "must be open or done")
+	}
+	var where []string
+	var args []any
+	if personID != nil {
+		where, args = append(where, `person_id = ?`), append(args, *personID)
+	}
+	if state != "" {
+		where, args = append(where, `state = ?`), append(args, state)
+	}
+	q := `SELECT ` + taskCols + ` FROM tasks`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	q += ` ORDER BY id DESC LIMIT ` + strconv.Itoa(tasksMaxLimit)
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find tasks: %w", err)
+	}
+	defer tx.rollback()
+	if personID != nil {
+		if _, err := tx.loadPerson(*personID, false); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.Query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find tasks: %w", err)
+	}
+	defer rows.Close()
+	tasks := []*tether.Task{}
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find tasks: %w", err)
+		}
+		tasks = append(tasks, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find tasks: %w", err)
+	}
+	rows.Close()
+	if personID != nil {
+		tx.Audit("tasks.read", "person", *personID, "state="+state+" returned="+strconv.Itoa(len(tasks)))
+	} else {
+		tx.Audit("tasks.list", "task", 0, "state="+state+" returned="+strconv.Itoa(len(tasks)))
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("find tasks: %w", err)
+	}
+	return tasks, nil
+}
+
+// CompleteTask closes an open task with a note of what was done, kept on
+// the task (and out of the audit log, as it may name people or places).
+// EINVALID (no note), ENOTFOUND, ECONFLICT (already done), EFORBIDDEN.
+func (db *DB) CompleteTask(ctx context.Context, id int64, note string) error {
+	if _, err := writeActor(ctx); err != nil {
+		return err
+	}
+	note = strings.TrimSpace(note)
+	if err := tether.ValidateReason("note", note); err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return fmt.Errorf("complete task: %w", err)
+	}
+	defer tx.rollback()
+	res, err := tx.Exec(`UPDATE tasks SET state = ?, done_at = ?, done_by = ?, done_note = ? WHERE id = ? AND state = ?`,
+		TaskDone, tx.db.ts(tx.now), tx.actor.String(), note, id, TaskOpen)
+	if err != nil {
+		return fmt.Errorf("complete task: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("complete task: %w", err)
+	} else if n == 0 {
+		var state string
+		err := tx.QueryRow(`SELECT state FROM tasks WHERE id = ?`, id).Scan(&state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tether.Errorf(tether.ENOTFOUND, "Task not found.")
+		} else if err != nil {
+			return fmt.Errorf("complete task: %w", err)
+		}
+		return tether.Errorf(tether.ECONFLICT, "This task is already done.")
+	}
+	tx.Audit("task.complete", "task", id, "")
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("complete task: %w", err)
+	}
+	return nil
+}
+
+const signalCols = `id, kind, person_id, notice_id, contact_point_id, reason, created_at, consumed_at, consumed_by`
+
+func scanSignal(row rowScanner) (*tether.Signal, error) {
+	s := &tether.Signal{}
+	var notice, cp sql.NullInt64
+	if err := row.Scan(&s.ID, &s.Kind, &s.PersonID, &notice, &cp, &s.Reason, timeScan{&s.CreatedAt},
+		nullTimeScan{&s.ConsumedAt}, &s.ConsumedBy); err != nil {
+		return nil, err
+	}
+	if notice.Valid {
+		s.NoticeID = &notice.Int64
+	}
+	if cp.Valid {
+		s.ContactPointID = &cp.Int64
+	}
+	return s, nil
+}
+
+// FindSignals lists signals, oldest first: of a kind when kind is set,
+// only those not yet consumed when unconsumedOnly. limit defaults to 100
+// and is at most 1000. For admins (and system actors) and caseworkers.
+func (db *DB) FindSignals(ctx context.Context, kind string, unconsumedOnly bool, limit int) ([]*tether.Signal, error) {
+	if _, err := actorWithRole(ctx, tether.RoleAdmin, tether.RoleCaseworker); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = signalsDefaultLimit
+	}
+	limit = min(limit, signalsMaxLimit)
+	var where []string
+	var args []any
+	if kind != "" {
+		where, args = append(where, `kind = ?`), append(args, kind)
+	}
+	if unconsumedOnly {
+		where = append(where, `consumed_at IS NULL`)
+	}
+	q := `SELECT ` + signalCols + ` FROM signals`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	q += ` ORDER BY id LIMIT ` + strconv.Itoa(limit)
+	rows, err := db.read.QueryContext(ctx, db.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find signals: %w", err)
+	}
+	defer rows.Close()
+	signals := []*tether.Signal{}
+	for rows.Next() {
+		s, err := scanSignal(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find signals: %w", err)
+		}
+		signals = append(signals, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find signals: %w", err)
+	}
+	return signals, nil
+}
+
+// ConsumeSignal marks a signal taken by consumer (a name such as
+// "tracing"). A signal is consumed once: ECONFLICT when it already was.
+// EINVALID (no consumer), ENOTFOUND, EFORBIDDEN.
+func (db *DB) ConsumeSignal(ctx context.Context, id int64, consumer string) error {
+	if _, err := actorWithRole(ctx, tether.RoleAdmin, tether.RoleCaseworker); err != nil {
+		return err
+	}
+	consumer = strings.TrimSpace(consumer)
+	if consumer == "" || len(consumer) > 100 {
+		return tether.Invalid("consumer", "name the consumer, in 100 characters or fewer")
+	}
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return fmt.Errorf("consume signal: %w", err)
+	}
+	defer tx.rollback()
+	res, err := tx.Exec(`UPDATE signals SET consumed_at = ?, consumed_by = ? WHERE id = ? AND consumed_at IS NULL`,
+		tx.db.ts(tx.now), consumer, id)
+	if err != nil {
+		return fmt.Errorf("consume signal: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("consume signal: %w", err)
+	} else if n == 0 {
+		var by string
+		err := tx.QueryRow(`SELECT consumed_by FROM signals WHERE id = ?`, id).Scan(&by)
+		if errors.Is(err, sql.ErrNoRows) {
+			return tether.Errorf(tether.ENOTFOUND, "Signal not found.")
+		} else if err != nil {
+			return fmt.Errorf("consume signal: %w", err)
+		}
+		return tether.Errorf(tether.ECONFLICT, "This signal was already consumed by %s.", by)
+	}
+	tx.Audit("signal.consume", "signal", id, "consumer="+consumer)
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("consume signal: %w", err)
+	}
+	return nil
+}
