@@ -84,6 +84,13 @@ func TestBrowserPages(t *testing.T) {
 		{"people", "/people", "People", true},
 		{"person", site.PersonPath, site.PersonName, true},
 		{"add_contact_point", site.PersonPath + "/contact-points/new?kind=postal", "Add a contact point", true},
+		{"send_notice", site.PersonPath + "/notices/new", "Send a notice", true},
+		{"notice", site.NoticePath, site.NoticeRef, true},
+		{"notices", "/notices?state=on_file", "Notices", true},
+		{"outbox", "/outbox", "Outbox", true},
+		{"templates", "/templates", "Templates", true},
+		{"template_new", "/templates/new", "New template", true},
+		{"template_editor", site.TemplatePath, site.TemplateTitle, true},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
@@ -147,6 +154,26 @@ func TestBrowserPages(t *testing.T) {
 			}
 			if style.Lang != "en" || !strings.HasSuffix(style.Title, " - Tether - GOV.UK") {
 				t.Errorf("lang %q, title %q", style.Lang, style.Title)
+			}
+			if pg.name == "template_editor" {
+				// The live check: typing updates the findings and the
+				// preview, written as text, never as HTML.
+				live, err := chromedp.Run(deadline, chromedp.Evaluate[string](`(() => {
+					const body = document.getElementById('body');
+					body.value = 'Dear ((name))\n\n<b>Please</b> call us on ((help_phone)).';
+					body.dispatchEvent(new Event('input', {bubbles: true}));
+					return new Promise(r => setTimeout(r, 1500)).then(() => {
+						const text = document.querySelector('#clarity .app-notice-text');
+						return document.getElementById('clarity').dataset.liveCheck + '|' + (text ? text.textContent : '') +
+							'|' + document.querySelectorAll('#clarity b').length;
+					});
+				})()`, chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatalf("live check: %v", err)
+				}
+				if !strings.HasPrefix(live, "on|") || !strings.Contains(live, "<b>Please</b> call us on") || !strings.HasSuffix(live, "|0") {
+					t.Errorf("live check: %q", live)
+				}
 			}
 			// A screenshot for people to look at (not compared): the person
 			// page is the one to check by eye after a change.
@@ -246,6 +273,9 @@ type browserSite struct {
 	Session    string // a signed-in session's cookie value
 	PersonPath string
 	PersonName string
+	// A notice served to file for the person, and a starter template.
+	NoticePath, NoticeRef       string
+	TemplatePath, TemplateTitle string
 }
 
 // newBrowserSite starts the real server and store with a signed-in
@@ -279,7 +309,21 @@ func newBrowserSite(t *testing.T) browserSite {
 	if err := ts.srv.People.UpdatePerson(ctx, p); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := ts.db.SeedTemplates(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := ts.db.FindTemplateByKey(ctx, "request-contact-details-letter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := ts.db.CreateNotice(ctx, &tether.NoticeRequest{PersonID: p.ID, TemplateKey: tpl.Key, Method: tether.MethodFile,
+		Reason: "Letters and texts have failed", Personalisation: map[string]string{"date": "1 April 2026"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := ts.signIn(t, tether.RoleCaseworker)
 	return browserSite{URL: ts.URL, Session: sessionValue(t, ts, c),
-		PersonPath: "/people/" + strconv.FormatInt(p.ID, 10), PersonName: "Amina Yusuf"}
+		PersonPath: "/people/" + strconv.FormatInt(p.ID, 10), PersonName: "Amina Yusuf",
+		NoticePath: "/notices/" + strconv.FormatInt(n.ID, 10), NoticeRef: n.Ref,
+		TemplatePath: "/templates/" + strconv.FormatInt(tpl.ID, 10), TemplateTitle: tpl.Title}
 }

@@ -197,6 +197,28 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"AuditEntries":      auditEntries{},
 		"AuditReport":       tether.AuditReport{},
 		"Error":             errorBody{},
+		// Correspondence.
+		"NoticeRequest":   tether.NoticeRequest{},
+		"CopyGivenInput":  copyGivenInput{},
+		"TemplateInput":   templateInput{},
+		"VersionInput":    versionInput{},
+		"PublishInput":    publishInput{},
+		"ClarityInput":    clarityInput{},
+		"TaskDoneInput":   taskDoneInput{},
+		"Notice":          tether.Notice{},
+		"NoticeList":      noticeList{},
+		"NoticeEvent":     tether.NoticeEvent{},
+		"NoticeTimeline":  noticeTimeline{},
+		"NoticeProof":     noticeProof{},
+		"NoticeDraft":     tether.NoticeDraft{},
+		"Template":        tether.Template{},
+		"TemplateVersion": tether.TemplateVersion{},
+		"TemplateList":    templateList{},
+		"ClarityAnswer":   clarityAnswer{},
+		"Outbox":          outboxAnswer{},
+		"ChannelState":    tether.ChannelState{},
+		"TaskList":        taskList{},
+		"Task":            tether.Task{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]
@@ -214,7 +236,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("schema %s has properties %v; %T has JSON fields %v", name, got, v, want)
 		}
-		strict := strings.HasSuffix(name, "Input") || strings.HasSuffix(name, "Patch") || name == "PersonCreate" || name == "PersonUpdate"
+		strict := strings.HasSuffix(name, "Input") || strings.HasSuffix(name, "Patch") || name == "PersonCreate" || name == "PersonUpdate" || name == "NoticeRequest"
 		if strict && (schema.AdditionalProperties == nil || *schema.AdditionalProperties) {
 			t.Errorf("schema %s is decoded strictly: it must say additionalProperties: false", name)
 		}

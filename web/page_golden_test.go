@@ -46,6 +46,15 @@ func TestPageGolden(t *testing.T) {
 		{name: "contact_point_new_errors", method: "POST", path: "/people/1/contact-points", user: "caseworker", status: 400,
 			form: url.Values{"kind": {"postal"}, "party": {"self"}, "address_town": {"London"}, "address_postcode": {"NOT A POSTCODE"}, "address_country": {"GB"}}},
 		{name: "contact_point_change", method: "GET", path: "/contact-points/11/change", user: "caseworker", status: 200},
+		{name: "notice", method: "GET", path: "/notices/1", user: "caseworker", status: 200},
+		{name: "notice_on_file", method: "GET", path: "/notices/2", user: "caseworker", status: 200},
+		{name: "notices_list", method: "GET", path: "/notices?state=on_file", user: "caseworker", status: 200},
+		{name: "templates_list", method: "GET", path: "/templates", user: "caseworker", status: 200},
+		{name: "template_editor", method: "GET", path: "/templates/1", user: "caseworker", status: 200},
+		{name: "template_new", method: "GET", path: "/templates/new", user: "caseworker", status: 200},
+		{name: "notice_new", method: "GET", path: "/people/1/notices/new", user: "caseworker", status: 200},
+		{name: "notice_new_errors", method: "POST", path: "/people/1/notices/preview", user: "caseworker", status: 400,
+			form: url.Values{"template_key": {"reporting-notice-letter"}, "method": {""}, "p-reporting-notice-letter-date": {"16 March 2026"}}},
 		{name: "not_found", method: "GET", path: "/people/99", user: "caseworker", status: 404},
 		{name: "server_error", method: "GET", path: "/people/500", user: "caseworker", status: 500},
 	}
@@ -114,7 +123,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 func newPageFakeServer(t *testing.T) *Server {
 	t.Helper()
 	f := newPageFake()
-	svc := Services{People: f, Contacts: f, Users: f, Credentials: f}
+	svc := Services{People: f, Contacts: f, Users: f, Credentials: f, Correspondence: newCorrFake()}
 	return New(svc, Config{}, tether.NewManualClock(goldenNow), nil)
 }
 

@@ -25,6 +25,8 @@ type personPage struct {
 	// Duplicates are stored people who may be this one, shown after adding.
 	Duplicates []*tether.SearchHit
 	Hows       []option
+	// Correspondence: the person's notices and open tasks.
+	Correspondence personCorrespondence
 }
 
 type pointView struct {
@@ -65,6 +67,7 @@ var doneMessages = map[string]string{
 	"contact-point-changed":   "Contact point changed: the old one is kept in the history",
 	"contact-point-ended":     "Contact point ended",
 	"contact-point-confirmed": "Contact point confirmed as working",
+	"task-done":               "Task closed",
 }
 
 func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) {
@@ -115,6 +118,10 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, status int, 
 				p.Duplicates = append(p.Duplicates, h)
 			}
 		}
+	}
+	if p.Correspondence, err = s.loadPersonCorrespondence(r, person.ID); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	for _, h := range tether.ConfirmedHows {
 		p.Hows = append(p.Hows, option{h, nameOr(howNames, h)})

@@ -32,7 +32,7 @@ var pageTemplates = mustParsePages()
 var sharedTemplates = []string{"templates/layout.html", "templates/components.html"}
 
 func mustParsePages() map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, sharedTemplates...))
+	base := template.Must(template.New("").Funcs(templateFuncs).Funcs(correspondenceFuncs).ParseFS(templateFS, sharedTemplates...))
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -64,6 +64,17 @@ type layout struct {
 	CanWrite bool
 	// PersonalData: the user may see names, dates and contact details.
 	PersonalData bool
+	// Department: the user works in the department (not an organisation
+	// user) and sees correspondence.
+	Department bool
+	// CanSend: the user may send notices.
+	CanSend bool
+	// CanSeeOutbox: the user may see the outbox and channel health.
+	CanSeeOutbox bool
+	// Admin: the user is an administrator.
+	Admin bool
+	// Scripts are extra module scripts the page needs.
+	Scripts []string
 }
 
 // HasErrors reports whether the page shows an error summary; the page title
@@ -76,6 +87,10 @@ func (s *Server) newLayout(r *http.Request, title string) layout {
 	if l.User != nil {
 		a := tether.ActorOf(l.User)
 		l.CanWrite, l.PersonalData = a.CanWritePeople(), a.CanSeePersonalData()
+		l.Department = isDepartment(l.User)
+		l.CanSend = slices.Contains(noticeWriters, l.User.Role)
+		l.CanSeeOutbox = slices.Contains(outboxReaders, l.User.Role)
+		l.Admin = l.User.Role == tether.RoleAdmin
 	}
 	return l
 }

@@ -20,6 +20,9 @@ type roleFixture struct {
 	person *tether.Person
 	target *tether.User
 	n      int
+	// notice is served to file for the person; template is a seeded one.
+	notice   *tether.Notice
+	template *tether.Template
 }
 
 func newRoleFixture(t *testing.T, ts *testServer) *roleFixture {
@@ -32,7 +35,54 @@ func newRoleFixture(t *testing.T, ts *testServer) *roleFixture {
 	if err := ts.db.CreateUser(ts.ctx(), f.target, testPassword); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := ts.db.SeedTemplates(ts.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if f.template, err = ts.db.FindTemplateByKey(ts.ctx(), roleTemplate); err != nil {
+		t.Fatal(err)
+	}
+	if f.notice, err = ts.db.CreateNotice(ts.ctx(), f.noticeRequest()); err != nil {
+		t.Fatal(err)
+	}
 	return f
+}
+
+// roleTemplate is the template the role table sends notices with.
+const roleTemplate = "request-contact-details-letter"
+
+// noticeRequest is a notice served to file for the fixture's person.
+func (f *roleFixture) noticeRequest() *tether.NoticeRequest {
+	return &tether.NoticeRequest{PersonID: f.person.ID, TemplateKey: roleTemplate, Method: tether.MethodFile,
+		Reason: "Role table", Personalisation: map[string]string{"date": "1 April 2026"}}
+}
+
+// draft adds a fresh draft to the fixture's template, with the text of a
+// published version that passed the clarity bar, so that any writer may
+// publish it.
+func (f *roleFixture) draft(t *testing.T) int64 {
+	ts, err := f.ts.db.FindTemplates(f.ts.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tp := range ts {
+		for _, v := range tp.Versions {
+			if v.PassesBar {
+				d := &tether.TemplateVersion{Language: v.Language, Subject: v.Subject, Body: v.Body}
+				if err := f.ts.db.AddTemplateVersion(f.ts.ctx(), tp.ID, d); err != nil {
+					t.Fatal(err)
+				}
+				return d.ID
+			}
+		}
+	}
+	// No starter version passes: a draft of the fixture's template.
+	v := f.template.Versions[0]
+	d := &tether.TemplateVersion{Language: v.Language, Subject: v.Subject, Body: v.Body}
+	if err := f.ts.db.AddTemplateVersion(f.ts.ctx(), f.template.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
 }
 
 // point adds a fresh, current contact point to the person, so that each
@@ -49,6 +99,7 @@ func (f *roleFixture) point(t *testing.T) int64 {
 // leaves the role signed in.
 func (f *roleFixture) path(t *testing.T, pattern string, role tether.Role) string {
 	p := strings.ReplaceAll(pattern, "{$}", "")
+	p = strings.ReplaceAll(p, "{channel}", tether.SendNotifyEmail)
 	if !strings.Contains(p, "{id}") {
 		return p
 	}
@@ -60,6 +111,12 @@ func (f *roleFixture) path(t *testing.T, pattern string, role tether.Role) strin
 		id = f.point(t)
 	case strings.Contains(p, "/users/{id}"):
 		id = f.target.ID
+	case strings.Contains(p, "/notices/{id}"):
+		id = f.notice.ID
+	case strings.Contains(p, "/templates/{id}"):
+		id = f.template.ID
+	case strings.Contains(p, "/template-versions/{id}"):
+		id = f.draft(t)
 	case strings.Contains(p, "/organisations/{id}"):
 		id = f.ts.org.ID
 	case strings.Contains(p, "/tokens/{id}") && role != "":
@@ -115,6 +172,30 @@ func (f *roleFixture) apiBody(t *testing.T, rt route, role tether.Role) any {
 		return map[string]any{"name": fmt.Sprintf("Advice Centre %d", f.n), "kind": "advice"}
 	case "POST /api/v1/tokens":
 		return map[string]any{"name": "role table"}
+	case "POST /api/v1/notices", "POST /api/v1/notices/preview":
+		r := f.noticeRequest()
+		return map[string]any{"person_id": r.PersonID, "template_key": r.TemplateKey, "method": r.Method, "reason": r.Reason,
+			"personalisation": r.Personalisation}
+	case "POST /api/v1/notices/{id}/copy-given":
+		return map[string]any{"how": "Handed over at the reporting centre"}
+	case "POST /api/v1/templates":
+		return map[string]any{"key": fmt.Sprintf("role-table-%d", f.n), "title": "Role table", "kind": "general", "channel": "letter",
+			"placeholders": []string{"name"}, "body": "Dear ((name))\n\nThank you for your letter."}
+	case "POST /api/v1/templates/{id}/versions":
+		return map[string]any{"language": "en", "subject": "Tell us how to reach you", "body": "Dear ((name))\n\nPlease tell us your address."}
+	case "POST /api/v1/template-versions/{id}/publish":
+		return map[string]any{"override_reason": "Role table"}
+	case "POST /api/v1/clarity":
+		return map[string]any{"channel": "letter", "body": "Dear ((name))\n\nPlease call us.", "personalisation": map[string]string{"name": "Tess"}}
+	case "POST /api/v1/tasks/{id}/done":
+		return map[string]any{"note": "Called them"}
+	case "POST /api/v1/callbacks/notify/delivery":
+		return map[string]any{"id": "6f0e5d3c-2b1a-4c9d-8e7f-0a1b2c3d4e5f", "reference": nil, "to": "someone@example.org",
+			"status": "delivered", "created_at": "2026-03-02T09:00:00.000000Z", "completed_at": "2026-03-02T09:01:00.000000Z",
+			"sent_at": "2026-03-02T09:00:30.000000Z", "notification_type": "email"}
+	case "POST /api/v1/callbacks/notify/returned-letter":
+		return map[string]any{"notification_id": "6f0e5d3c-2b1a-4c9d-8e7f-0a1b2c3d4e5f", "reference": nil,
+			"date_sent": "2026-02-20T09:00:00.000000Z"}
 	}
 	return map[string]any{}
 }
@@ -145,6 +226,20 @@ func (f *roleFixture) pageForm(t *testing.T, rt route, role tether.Role) url.Val
 		return url.Values{"reason": {"Letters came back"}}
 	case "POST /contact-points/{id}/confirm":
 		return url.Values{"how": {"in_person"}}
+	case "POST /people/{id}/notices/preview", "POST /people/{id}/notices":
+		return url.Values{"template_key": {roleTemplate}, "method": {"file"}, "reason": {"Role table"},
+			"p-" + roleTemplate + "-date": {"1 April 2026"}}
+	case "POST /notices/{id}/copy-given":
+		return url.Values{"how": {"Handed over at the reporting centre"}}
+	case "POST /tasks/{id}/done":
+		return url.Values{"note": {"Called them"}}
+	case "POST /templates":
+		return url.Values{"key": {fmt.Sprintf("role-page-%d", f.n)}, "title": {"Role page"}, "kind": {"general"}, "channel": {"letter"},
+			"placeholders": {"name"}, "language": {"en"}, "body": {"Dear ((name))\n\nThank you for your letter."}, "action": {"save"}}
+	case "POST /templates/{id}":
+		return url.Values{"language": {"en"}, "subject": {"Tell us how to reach you"}, "body": {"Dear ((name))\n\nPlease tell us your address."}, "action": {"save"}}
+	case "POST /template-versions/{id}/publish":
+		return url.Values{"override_reason": {"Role table"}}
 	}
 	return url.Values{}
 }
@@ -164,7 +259,11 @@ func (f *roleFixture) roleRequest(t *testing.T, rt route, role tether.Role) (*ht
 			body = f.apiBody(t, rt, role)
 		}
 		req = ts.newRequest(t, rt.Method, path, body)
-		if role != "" {
+		switch {
+		case strings.HasPrefix(rt.Pattern, callbackPrefix):
+			// Notify's callbacks carry the callback token, whoever asks.
+			req.Header.Set("Authorization", "Bearer "+testCallbackToken)
+		case role != "":
 			req.Header.Set("Authorization", "Bearer "+ts.token(role))
 		}
 	} else {
@@ -288,6 +387,21 @@ func TestRoleKeyRules(t *testing.T) {
 		{tether.RoleOrganisation, "GET", person, nil, 200},
 		{tether.RoleInspector, "GET", "/api/v1/audit", nil, 200},
 		{tether.RoleAdmin, "GET", "/api/v1/audit/verify", nil, 200},
+		// Correspondence: organisation users see none; inspectors only read.
+		{tether.RoleOrganisation, "GET", "/api/v1/notices", nil, 403},
+		{tether.RoleOrganisation, "GET", "/api/v1/templates", nil, 403},
+		{tether.RoleOrganisation, "GET", "/api/v1/tasks", nil, 403},
+		{tether.RoleInspector, "GET", "/api/v1/notices", nil, 200},
+		{tether.RoleInspector, "GET", "/api/v1/outbox", nil, 200},
+		{tether.RoleInspector, "POST", "/api/v1/notices", map[string]any{"person_id": f.person.ID}, 403},
+		{tether.RoleInspector, "POST", "/api/v1/templates", map[string]any{}, 403},
+		{tether.RoleEnquiries, "POST", "/api/v1/templates", map[string]any{}, 403},
+		{tether.RoleEnquiries, "GET", "/api/v1/outbox", nil, 403},
+		{tether.RoleCaseworker, "POST", "/api/v1/channels/notify-email/resume", nil, 403},
+		{tether.RoleEnquiries, "POST", "/api/v1/notices", map[string]any{"person_id": f.person.ID, "template_key": roleTemplate,
+			"method": "file", "reason": "Key rule", "personalisation": map[string]string{"date": "1 April 2026"}}, 201},
+		{"", "POST", "/api/v1/callbacks/notify/delivery", map[string]any{}, 401},
+		{tether.RoleAdmin, "POST", "/api/v1/callbacks/notify/delivery", map[string]any{}, 401},
 	}
 	for _, tt := range tests {
 		token := ""

@@ -59,6 +59,30 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/audit", Roles: auditReaders, API: true, Summary: "Read the audit log", Handler: s.apiListAudit},
 		{Method: "GET", Pattern: "/api/v1/audit/verify", Roles: admins, API: true, Summary: "Verify the audit log's hash chain", Handler: s.apiVerifyAudit},
 
+		// Correspondence: notices, templates, the outbox, tasks.
+		{Method: "POST", Pattern: "/api/v1/notices", Roles: noticeWriters, API: true, Summary: "Send a notice", Handler: s.withCorr(s.apiCreateNotice)},
+		{Method: "POST", Pattern: "/api/v1/notices/preview", Roles: noticeWriters, API: true, Summary: "Work out a notice without sending it", Handler: s.withCorr(s.apiPreviewNotice)},
+		{Method: "GET", Pattern: "/api/v1/notices", Roles: staff, API: true, Summary: "List notices", Handler: s.withCorr(s.apiListNotices)},
+		{Method: "GET", Pattern: "/api/v1/notices/{id}", Roles: staff, API: true, Summary: "Read a notice", Handler: s.withCorr(s.apiGetNotice)},
+		{Method: "GET", Pattern: "/api/v1/notices/{id}/timeline", Roles: staff, API: true, Summary: "What happened to a notice", Handler: s.withCorr(s.apiNoticeTimeline)},
+		{Method: "GET", Pattern: "/api/v1/notices/{id}/proof", Roles: staff, API: true, Summary: "Proof of service: the notice, its timeline and template version", Handler: s.withCorr(s.apiNoticeProof)},
+		{Method: "GET", Pattern: "/api/v1/notices/{id}/proof.pdf", Roles: staff, API: true, Summary: "Proof of service as a PDF", Handler: s.withCorr(s.apiNoticeProofPDF)},
+		{Method: "POST", Pattern: "/api/v1/notices/{id}/copy-given", Roles: writers, API: true, Summary: "Record that a copy of a notice served to file was given", Handler: s.withCorr(s.apiCopyGiven)},
+		{Method: "GET", Pattern: "/api/v1/templates", Roles: staff, API: true, Summary: "List templates with their versions", Handler: s.withCorr(s.apiListTemplates)},
+		{Method: "POST", Pattern: "/api/v1/templates", Roles: writers, API: true, Summary: "Create a template", Handler: s.withCorr(s.apiCreateTemplate)},
+		{Method: "GET", Pattern: "/api/v1/templates/{id}", Roles: staff, API: true, Summary: "Read a template", Handler: s.withCorr(s.apiGetTemplate)},
+		{Method: "POST", Pattern: "/api/v1/templates/{id}/versions", Roles: writers, API: true, Summary: "Add a draft version of a template", Handler: s.withCorr(s.apiAddTemplateVersion)},
+		{Method: "POST", Pattern: "/api/v1/template-versions/{id}/publish", Roles: writers, API: true, Summary: "Publish a draft template version", Handler: s.withCorr(s.apiPublishVersion)},
+		{Method: "POST", Pattern: "/api/v1/clarity", Roles: writers, API: true, Summary: "Check a text's clarity and preview it", Handler: s.withCorr(s.apiClarity)},
+		{Method: "GET", Pattern: "/api/v1/outbox", Roles: outboxReaders, API: true, Summary: "The sending channels' health and the outbox counts", Handler: s.withCorr(s.apiOutbox)},
+		{Method: "POST", Pattern: "/api/v1/channels/{channel}/resume", Roles: admins, API: true, Summary: "Resume a paused channel", Handler: s.withCorr(s.apiResumeChannel)},
+		{Method: "GET", Pattern: "/api/v1/tasks", Roles: staff, API: true, Summary: "List caseworkers' tasks", Handler: s.withCorr(s.apiListTasks)},
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/done", Roles: writers, API: true, Summary: "Close a task", Handler: s.withCorr(s.apiCompleteTask)},
+
+		// GOV.UK Notify callbacks: authenticated by the callback token only.
+		{Method: "POST", Pattern: "/api/v1/callbacks/notify/delivery", Roles: public, API: true, Summary: "GOV.UK Notify delivery receipt", Handler: s.withCorr(s.callbackDelivery)},
+		{Method: "POST", Pattern: "/api/v1/callbacks/notify/returned-letter", Roles: public, API: true, Summary: "GOV.UK Notify returned letter", Handler: s.withCorr(s.callbackReturnedLetter)},
+
 		// Pages.
 		{Method: "GET", Pattern: "/{$}", Roles: public, Handler: s.pageHome},
 		{Method: "GET", Pattern: "/sign-in", Roles: public, Handler: s.pageSignIn},
@@ -77,5 +101,20 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/contact-points/{id}/end", Roles: writers, Handler: s.pageEndContactPointForm},
 		{Method: "POST", Pattern: "/contact-points/{id}/end", Roles: writers, Handler: s.pageEndContactPoint},
 		{Method: "POST", Pattern: "/contact-points/{id}/confirm", Roles: writers, Handler: s.pageConfirmContactPoint},
+		{Method: "GET", Pattern: "/people/{id}/notices/new", Roles: noticeWriters, Handler: s.withCorr(s.pageNewNotice)},
+		{Method: "POST", Pattern: "/people/{id}/notices/preview", Roles: noticeWriters, Handler: s.withCorr(s.pagePreviewNotice)},
+		{Method: "POST", Pattern: "/people/{id}/notices", Roles: noticeWriters, Handler: s.withCorr(s.pageCreateNotice)},
+		{Method: "GET", Pattern: "/notices", Roles: staff, Handler: s.withCorr(s.pageNotices)},
+		{Method: "GET", Pattern: "/notices/{id}", Roles: staff, Handler: s.withCorr(s.pageNotice)},
+		{Method: "POST", Pattern: "/notices/{id}/copy-given", Roles: writers, Handler: s.withCorr(s.pageCopyGiven)},
+		{Method: "POST", Pattern: "/tasks/{id}/done", Roles: writers, Handler: s.withCorr(s.pageCompleteTask)},
+		{Method: "GET", Pattern: "/outbox", Roles: outboxReaders, Handler: s.withCorr(s.pageOutbox)},
+		{Method: "POST", Pattern: "/outbox/{channel}/resume", Roles: admins, Handler: s.withCorr(s.pageResumeChannel)},
+		{Method: "GET", Pattern: "/templates", Roles: staff, Handler: s.withCorr(s.pageTemplates)},
+		{Method: "GET", Pattern: "/templates/new", Roles: writers, Handler: s.withCorr(s.pageNewTemplate)},
+		{Method: "POST", Pattern: "/templates", Roles: writers, Handler: s.withCorr(s.pageCreateTemplate)},
+		{Method: "GET", Pattern: "/templates/{id}", Roles: staff, Handler: s.withCorr(s.pageTemplate)},
+		{Method: "POST", Pattern: "/templates/{id}", Roles: writers, Handler: s.withCorr(s.pageSaveTemplate)},
+		{Method: "POST", Pattern: "/template-versions/{id}/publish", Roles: writers, Handler: s.withCorr(s.pagePublishVersion)},
 	}
 }

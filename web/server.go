@@ -27,6 +27,9 @@ type Services struct {
 	Users       tether.UserService
 	Credentials tether.CredentialService
 	Audit       tether.AuditService
+	// Correspondence sends notices and keeps templates, the outbox, delivery
+	// evidence and tasks; nil leaves those routes answering 404.
+	Correspondence Correspondence
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(ctx context.Context) error
 }
@@ -39,6 +42,9 @@ type Config struct {
 	// TrustedOrigins may post cross-origin (for example a separate admin UI).
 	TrustedOrigins []string
 	Version        string
+	// CallbackToken is the bearer token GOV.UK Notify sends with its
+	// callbacks; when empty, every callback is refused.
+	CallbackToken string
 }
 
 // Server is the HTTP handler for everything.
@@ -103,6 +109,10 @@ var (
 	writers      = []tether.Role{tether.RoleAdmin, tether.RoleCaseworker}
 	admins       = []tether.Role{tether.RoleAdmin}
 	auditReaders = []tether.Role{tether.RoleAdmin, tether.RoleInspector}
+	// noticeWriters may send notices; enquiries caseworkers answer MPs.
+	noticeWriters = []tether.Role{tether.RoleAdmin, tether.RoleCaseworker, tether.RoleEnquiries}
+	// outboxReaders may see the outbox and the health of the channels.
+	outboxReaders = []tether.Role{tether.RoleAdmin, tether.RoleCaseworker, tether.RoleInspector}
 )
 
 // shutdownGrace is how long in-flight requests get when the server stops.

@@ -22,6 +22,9 @@ import (
 // testPassword is every test user's password.
 const testPassword = "correct horse battery staple"
 
+// testCallbackToken is the test server's GOV.UK Notify callback token.
+const testCallbackToken = "notify-callback-secret-for-tests"
+
 // testNow is where a test server's clock starts: a Monday morning.
 var testNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
@@ -48,8 +51,8 @@ func newTestServer(t testing.TB) *testServer {
 	db := store.MustOpenTestDB(t, store.SQLite, clock)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc := Services{People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping}
-	srv := New(svc, Config{}, clock, log)
+	svc := Services{People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping, Correspondence: db}
+	srv := New(svc, Config{CallbackToken: testCallbackToken}, clock, log)
 	ts := &testServer{Server: httptest.NewServer(srv), srv: srv, db: db, clock: clock, logs: logs,
 		users: map[tether.Role]*tether.User{}, tokens: map[tether.Role]string{}}
 	t.Cleanup(ts.Close)
