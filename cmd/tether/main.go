@@ -69,18 +69,22 @@ func commands() []*command {
 		usersPasswordCommand(), usersTokenCommand(),
 		orgsAddCommand(), orgsListCommand(),
 		importPeopleCommand(), exportPeopleCommand(),
+		templatesCheckCommand(), templatesSeedCommand(), templatesListCommand(),
+		holidaysLoadCommand(), holidaysShowCommand(), dispatchCommand(),
 		demoCommand(), auditVerifyCommand(), benchImportCommand(),
 	}
 }
 
 // groups are the first words of two-word commands, with what they are for.
 var groups = map[string]string{
-	"users":  "manage users: people who sign in, and API tokens",
-	"orgs":   "manage organisations: MPs' offices, law firms and advice services",
-	"import": "import records from a file",
-	"export": "export records to a file",
-	"audit":  "check the audit log",
-	"bench":  "measure performance",
+	"users":     "manage users: people who sign in, and API tokens",
+	"orgs":      "manage organisations: MPs' offices, law firms and advice services",
+	"import":    "import records from a file",
+	"export":    "export records to a file",
+	"audit":     "check the audit log",
+	"bench":     "measure performance",
+	"templates": "check, seed and list letter, email and text message templates",
+	"holidays":  "load and show bank holidays for working-day deadlines",
 }
 
 // usageError is a mistake in the command line: the status is 2.

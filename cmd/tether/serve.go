@@ -14,6 +14,12 @@ import (
 	"tether/web"
 )
 
+// settingCallbackToken is the bearer token GOV.UK Notify sends with its
+// callbacks (delivery receipts and returned letters); without it, the
+// callback routes refuse everything.
+var settingCallbackToken = setting{Flag: "notify-callback-token", Env: "TETHER_NOTIFY_CALLBACK_TOKEN", Secret: true,
+	Usage: "the bearer token GOV.UK Notify sends with its callbacks; empty refuses every callback"}
+
 // shutdownGrace is how long in-flight requests get when the server stops.
 const shutdownGrace = 10 * time.Second
 
@@ -38,6 +44,7 @@ Examples:
 			level := fs.String(settingLogLevel)
 			secure := fs.Bool(settingSecureCookies)
 			origins := fs.String(settingTrustedOrigins)
+			callbackToken := fs.String(settingCallbackToken)
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("serve takes no arguments")
@@ -46,13 +53,13 @@ Examples:
 				if err != nil {
 					return usagef("%v", err)
 				}
-				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins))
+				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken)
 			}
 		},
 	}
 }
 
-func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string) error {
+func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string, callbackToken string) error {
 	handler := slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
 	log := slog.New(handler)
 
@@ -72,7 +79,8 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 
 	h := web.New(web.Services{
 		People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping,
-	}, web.Config{SecureCookies: secure, TrustedOrigins: origins, Version: version}, a.clock, log)
+		Correspondence: db,
+	}, web.Config{SecureCookies: secure, TrustedOrigins: origins, Version: version, CallbackToken: callbackToken}, a.clock, log)
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
