@@ -77,9 +77,13 @@ type OutboxService interface {
 	OutboxSent(ctx context.Context, itemID int64, worker, providerID string) error
 	// OutboxRetry records a temporary failure and when to try again.
 	OutboxRetry(ctx context.Context, itemID int64, worker, reason string, at time.Time, unknownOutcome bool) error
-	// OutboxFail records a permanent failure: the notice fails, its contact
-	// point is marked failed, a task opens and a contact-lapse signal is raised.
-	OutboxFail(ctx context.Context, itemID int64, worker, reason string) error
+	// OutboxFail records a permanent failure: the notice fails and a task
+	// opens. When contactFault, the channel refused the contact point itself
+	// (not a valid number, an address that cannot be printed): the point is
+	// marked failed and a contact-lapse signal is raised as well. A failure
+	// of the channel (attempts used up, a set-up the channel refuses) leaves
+	// the contact point alone.
+	OutboxFail(ctx context.Context, itemID int64, worker, reason string, contactFault bool) error
 	// ChannelSucceeded and ChannelFailed keep channel health; ChannelFailed
 	// pauses the channel until the given time when failures reach the limit.
 	ChannelSucceeded(ctx context.Context, channel string) error

@@ -299,12 +299,12 @@ func (d *Dispatcher) handle(ctx context.Context, b *batchState, it *tether.Outbo
 		case err == nil && ok:
 			return d.sent(rctx, b, it, pid, found)
 		case err == nil && attempt > d.maxAttempts():
-			return d.fail(rctx, it, fmt.Sprintf("not sent after %d attempts: the channel does not hold it", attempt-1))
+			return d.fail(rctx, it, fmt.Sprintf("not sent after %d attempts: the channel does not hold it", attempt-1), false)
 		case err == nil, isNoLookup(err):
 			// Not there (or the channel cannot say): send it again.
 		case attempt >= d.maxAttempts():
 			return d.fail(rctx, it, "the outcome of an earlier attempt is unknown and the channel cannot be asked ("+
-				Reason(err)+"): look the reference up with the channel before sending again")
+				Reason(err)+"): look the reference up with the channel before sending again", false)
 		default:
 			return d.retry(rctx, b, it, attempt, fmt.Errorf("looking up the reference: %w", err), true)
 		}
@@ -316,7 +316,7 @@ func (d *Dispatcher) handle(ctx context.Context, b *batchState, it *tether.Outbo
 	case Temporary(err):
 		return d.retry(rctx, b, it, attempt, err, UnknownOutcome(err))
 	}
-	return d.fail(rctx, it, Reason(err))
+	return d.fail(rctx, it, Reason(err), ContactFault(err))
 }
 
 func (d *Dispatcher) sent(ctx context.Context, b *batchState, it *tether.OutboxItem, providerID string, o outcome) outcome {
@@ -340,7 +340,7 @@ func (d *Dispatcher) retry(ctx context.Context, b *batchState, it *tether.Outbox
 		return d.Outbox.ChannelFailed(ctx, it.Channel, reason, d.pauseAfter(), d.pauseFor())
 	})
 	if !unknownOutcome && attempt >= d.maxAttempts() {
-		return d.fail(ctx, it, fmt.Sprintf("%s; gave up after %d attempts", reason, attempt))
+		return d.fail(ctx, it, fmt.Sprintf("%s; gave up after %d attempts", reason, attempt), false)
 	}
 	at := d.now().Add(tether.Backoff(attempt, RetryAfter(cause)))
 	if err := d.record(ctx, "retry", func() error {
@@ -354,8 +354,10 @@ func (d *Dispatcher) retry(ctx context.Context, b *batchState, it *tether.Outbox
 	return retried
 }
 
-func (d *Dispatcher) fail(ctx context.Context, it *tether.OutboxItem, reason string) outcome {
-	if err := d.record(ctx, "fail", func() error { return d.Outbox.OutboxFail(ctx, it.ID, d.Worker, reason) }); err != nil {
+// fail records a permanent failure; contactFault says the channel refused
+// the contact point itself.
+func (d *Dispatcher) fail(ctx context.Context, it *tether.OutboxItem, reason string, contactFault bool) outcome {
+	if err := d.record(ctx, "fail", func() error { return d.Outbox.OutboxFail(ctx, it.ID, d.Worker, reason, contactFault) }); err != nil {
 		return recordError
 	}
 	return failed

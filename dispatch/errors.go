@@ -26,8 +26,11 @@ type Error struct {
 	Reason         string
 	Temporary      bool
 	UnknownOutcome bool
-	RetryAfter     time.Duration
-	Err            error
+	// Contact: the channel refused the contact point itself (an address
+	// that cannot be printed), so the point is marked failed.
+	Contact    bool
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {
@@ -43,6 +46,36 @@ func (e *Error) Unwrap() error { return e.Err }
 // permanent is an error that will happen again however often it is tried.
 func permanent(channel, reason string) error {
 	return &Error{Channel: channel, Reason: reason}
+}
+
+// refused is a permanent error about the contact point itself.
+func refused(channel, reason string) error {
+	return &Error{Channel: channel, Reason: reason, Contact: true}
+}
+
+// ContactFault reports whether a permanent err is about the contact point
+// the notice went to, which then counts as failed: Notify's 400
+// ValidationError (its answer to a number, email address or postal address
+// it will not send to; we render the content and name the template, so
+// other validation faults are ours and show in testing), the mail relay
+// refusing the recipient, or a Sender's own refusal of the address. Any
+// other permanent error is a fault of the channel or of our set-up: the
+// notice fails visibly, but the person's contact details stand.
+func ContactFault(err error) bool {
+	var (
+		de *Error
+		ne *notify.Error
+		me *mailer.Error
+	)
+	switch {
+	case errors.As(err, &de):
+		return de.Contact
+	case errors.As(err, &ne):
+		return ne.StatusCode == http.StatusBadRequest && ne.Has("ValidationError")
+	case errors.As(err, &me):
+		return me.Stage == "rcpt to"
+	}
+	return false
 }
 
 // temporary is an error that may go away.

@@ -91,7 +91,7 @@ func (s *PrintSender) Send(ctx context.Context, n *tether.Notice) (string, error
 		var ae *letterpdf.AddressError
 		switch {
 		case errors.As(err, &ae):
-			return "", permanent(tether.SendPrint, "the address cannot be printed: "+ae.Reason)
+			return "", refused(tether.SendPrint, "the address cannot be printed: "+ae.Reason)
 		case errors.Is(err, letterpdf.ErrUnsupportedScript):
 			return "", permanent(tether.SendPrint, "the letter's language cannot be printed here: send it through GOV.UK Notify")
 		}

@@ -36,6 +36,10 @@ type Correspondence struct {
 	// Defaults are personalisation values every notice may use (the
 	// department's help line, say); a request's own values win.
 	Defaults map[string]string
+	// Fallback: when a notice's contact point fails (a permanent failure,
+	// a bounce, a returned letter), send the same text by the next route
+	// the service rules find, as a new notice.
+	Fallback bool
 }
 
 // correspondenceState is the DB's correspondence configuration and its
@@ -146,6 +150,7 @@ const (
 	eventOnFile       = "on_file"
 	eventCopyGiven    = "copy_given"
 	eventContactFail  = "contact_failed"
+	eventFallback     = "fallback"
 	eventLeaseExpired = "lease_expired"
 )
 

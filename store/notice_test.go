@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -280,6 +281,161 @@ func TestNoticeDeliveryFailureActsOnce(t *testing.T) {
 		}
 		if failed != 1 {
 			t.Fatalf("contact history has %d failure events, want 1", failed)
+		}
+	})
+}
+
+// sendNext claims the one queued notice of channel and records it sent as
+// providerID.
+func sendNext(t *testing.T, db *DB, channel, providerID string) *tether.Notice {
+	t.Helper()
+	bg := context.Background()
+	items, err := db.ClaimOutbox(bg, "w1", []string{channel}, 10, time.Minute)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("claim %s = %v, %v", channel, items, err)
+	}
+	if err := db.OutboxSent(bg, items[0].ID, "w1", providerID); err != nil {
+		t.Fatal(err)
+	}
+	return items[0].Notice
+}
+
+// lastEvent is the newest entry on a notice's timeline.
+func lastEvent(t *testing.T, db *DB, id int64) *tether.NoticeEvent {
+	t.Helper()
+	tl, err := db.NoticeTimeline(cw(), id)
+	if err != nil || len(tl) == 0 {
+		t.Fatalf("timeline = %v, %v", tl, err)
+	}
+	return tl[len(tl)-1]
+}
+
+// With fallback on, a failed contact point sends the same text by the next
+// route, and so on until no route is left; with it off, nothing more is sent.
+func TestNoticeFallback(t *testing.T) {
+	t.Parallel()
+	ForEachEngine(t, func(t *testing.T, db *DB) {
+		t.Parallel()
+		mustSeed(t, db)
+		bg := context.Background()
+		at := time.Date(2026, 3, 2, 9, 5, 0, 0, time.UTC)
+
+		// Off by default: the failure is acted on, nothing else is sent.
+		q, _ := reachablePerson(t, db)
+		if _, err := db.CreateNotice(cw(), &tether.NoticeRequest{PersonID: q.ID, TemplateKey: "reporting-reminder-sms",
+			Personalisation: reportingValues()}); err != nil {
+			t.Fatal(err)
+		}
+		off := sendNext(t, db, tether.SendNotifySMS, "prov-off")
+		if _, err := db.RecordDelivery(bg, tether.DeliveryReport{ProviderID: "prov-off", Status: tether.StatusPermanentFailure, At: at}); err != nil {
+			t.Fatal(err)
+		}
+		if ns, _, err := db.FindNotices(cw(), tether.NoticeFilter{PersonID: &q.ID}); err != nil || len(ns) != 1 {
+			t.Fatalf("fallback off: notices = %d, %v", len(ns), err)
+		}
+		if e := lastEvent(t, db, off.ID); e.Status != eventContactFail {
+			t.Fatalf("fallback off: last event %+v", e)
+		}
+
+		db.SetCorrespondence(Correspondence{Fallback: true})
+		p, pts := reachablePerson(t, db)
+		sms, err := db.CreateNotice(cw(), &tether.NoticeRequest{PersonID: p.ID, TemplateKey: "reporting-reminder-sms",
+			Personalisation: reportingValues()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			channel, provider, method, dest string
+			kind                            string
+		}{
+			{tether.SendNotifySMS, "prov-sms", tether.MethodEmail, "an@example.org", tether.KindMobile},
+			{tether.SendNotifyEmail, "prov-email", tether.MethodPost, "SW1A 1AA", tether.KindEmail},
+		}
+		prev := sms
+		for i, s := range steps {
+			sent := sendNext(t, db, s.channel, s.provider)
+			if sent.ID != prev.ID {
+				t.Fatalf("step %d: sent %s, want %s", i, sent.Ref, prev.Ref)
+			}
+			if _, err := db.RecordDelivery(bg, tether.DeliveryReport{ProviderID: s.provider, Status: tether.StatusPermanentFailure, At: at}); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := db.FindContactPointByID(cw(), pts[s.kind].ID); err != nil || c.Verification != tether.Failed {
+				t.Fatalf("step %d: point = %+v, %v", i, c, err)
+			}
+			ns, _, err := db.FindNotices(cw(), tether.NoticeFilter{PersonID: &p.ID, State: tether.NoticeQueued})
+			if err != nil || len(ns) != 1 {
+				t.Fatalf("step %d: queued notices = %d, %v", i, len(ns), err)
+			}
+			next := ns[0]
+			if next.Method != s.method || !slices.Contains(next.Destination, s.dest) || next.Content != sms.Content ||
+				!strings.HasPrefix(next.RouteReason, "Fallback: notice "+prev.Ref+" by ") || next.TemplateKey != sms.TemplateKey {
+				t.Fatalf("step %d: fallback notice = %+v", i, next)
+			}
+			if next.Method == tether.MethodPost && next.Subject == "" {
+				t.Fatalf("step %d: a letter needs a heading: %+v", i, next)
+			}
+			if e := lastEvent(t, db, prev.ID); e.Status != eventFallback || !strings.Contains(e.Detail, next.Ref) {
+				t.Fatalf("step %d: last event of the failed notice = %+v", i, e)
+			}
+			prev = next
+		}
+		// The letter comes back: no route is left, and the timeline says so.
+		sendNext(t, db, tether.SendNotifyLetter, "prov-letter")
+		if _, err := db.RecordReturnedLetter(bg, tether.ReturnedLetter{ProviderID: "prov-letter", ReturnedOn: "2026-03-02"}); err != nil {
+			t.Fatal(err)
+		}
+		if e := lastEvent(t, db, prev.ID); e.Status != eventFallback || !strings.Contains(e.Detail, "no other working contact point") {
+			t.Fatalf("last event of the returned letter = %+v", e)
+		}
+		if ns, _, err := db.FindNotices(cw(), tether.NoticeFilter{PersonID: &p.ID}); err != nil || len(ns) != 3 {
+			t.Fatalf("notices = %d, %v; want 3", len(ns), err)
+		}
+		tasks, err := db.FindTasks(cw(), &p.ID, TaskOpen)
+		if err != nil || len(tasks) != 3 {
+			t.Fatalf("tasks = %d, %v; want one per failure", len(tasks), err)
+		}
+	})
+}
+
+// A failure that is the channel's (attempts used up, a refused set-up)
+// fails the notice visibly but leaves the contact point alone.
+func TestOutboxFailWithoutContactFault(t *testing.T) {
+	t.Parallel()
+	ForEachEngine(t, func(t *testing.T, db *DB) {
+		t.Parallel()
+		mustSeed(t, db)
+		db.SetCorrespondence(Correspondence{Fallback: true})
+		p, pts := reachablePerson(t, db)
+		n, err := db.CreateNotice(cw(), &tether.NoticeRequest{PersonID: p.ID, TemplateKey: "request-contact-details-email",
+			Personalisation: map[string]string{"date": "Friday 13 March 2026"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bg := context.Background()
+		items, err := db.ClaimOutbox(bg, "w1", []string{tether.SendNotifyEmail}, 10, time.Minute)
+		if err != nil || len(items) != 1 {
+			t.Fatalf("claim = %v, %v", items, err)
+		}
+		if err := db.OutboxFail(bg, items[0].ID, "w1", "status 500; gave up after 8 attempts", false); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindNoticeByID(cw(), n.ID)
+		if err != nil || got.State != tether.NoticeFailed {
+			t.Fatalf("notice = %+v, %v", got, err)
+		}
+		if c, err := db.FindContactPointByID(cw(), pts[tether.KindEmail].ID); err != nil || c.Verification == tether.Failed {
+			t.Fatalf("email point = %+v, %v: the channel's failure marked it failed", c, err)
+		}
+		tasks, err := db.FindTasks(cw(), &p.ID, TaskOpen)
+		if err != nil || len(tasks) != 1 || tasks[0].Kind != TaskSendFailed {
+			t.Fatalf("tasks = %+v, %v", tasks, err)
+		}
+		if sigs, err := db.FindSignals(admin(), tether.SignalContactLapse, true, 10); err != nil || len(sigs) != 0 {
+			t.Fatalf("signals = %+v, %v; want none", sigs, err)
+		}
+		if ns, _, err := db.FindNotices(cw(), tether.NoticeFilter{PersonID: &p.ID}); err != nil || len(ns) != 1 {
+			t.Fatalf("notices = %d, %v: no fallback for a channel's failure", len(ns), err)
 		}
 	})
 }

@@ -443,10 +443,12 @@ func (db *DB) OutboxRetry(ctx context.Context, itemID int64, worker, reason stri
 	})
 }
 
-// OutboxFail records a permanent failure: the item and the notice fail,
-// the notice's contact point is marked failed, a caseworker gets a task and
-// a contact-lapse signal is raised, all in one transaction.
-func (db *DB) OutboxFail(ctx context.Context, itemID int64, worker, reason string) error {
+// OutboxFail records a permanent failure: the item and the notice fail and
+// a caseworker gets a task, in one transaction. When contactFault (the
+// channel refused the contact point itself) the point is also marked
+// failed and a contact-lapse signal is raised; otherwise the failure is the
+// channel's and the person's contact details stand.
+func (db *DB) OutboxFail(ctx context.Context, itemID int64, worker, reason string, contactFault bool) error {
 	reason = clip(strings.TrimSpace(reason), 500)
 	if reason == "" {
 		return tether.Invalid("reason", "say why the notice failed")
@@ -466,8 +468,15 @@ func (db *DB) OutboxFail(ctx context.Context, itemID int64, worker, reason strin
 			"attempt "+strconv.Itoa(it.Attempts)+" by "+worker+": "+reason, nil); err != nil {
 			return err
 		}
-		tx.Audit("notice.fail", "notice", n.ID, "item="+strconv.FormatInt(it.ID, 10)+" channel="+it.Channel)
-		return tx.contactFailed(n, reason)
+		tx.Audit("notice.fail", "notice", n.ID, "item="+strconv.FormatInt(it.ID, 10)+" channel="+it.Channel+
+			" contact_fault="+strconv.FormatBool(contactFault))
+		if contactFault {
+			return tx.contactFailed(n, reason)
+		}
+		nid := n.ID
+		return tx.openTask(&tether.Task{PersonID: n.PersonID, Kind: TaskSendFailed, NoticeID: &nid, ContactPointID: n.ContactPointID,
+			Summary: "Notice " + n.Ref + " (" + n.TemplateKey + ") could not be sent through " + it.Channel + " (" + reason +
+				"). The contact details were not at fault: send it again, or by another method."})
 	})
 }
 

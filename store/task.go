@@ -9,11 +9,13 @@ import (
 	"strings"
 
 	"tether"
+	"tether/letterpdf"
 )
 
 // Task kinds and states.
 const (
 	TaskContactFailed = "contact-failed"
+	TaskSendFailed    = "send-failed"
 	TaskOpen          = "open"
 	TaskDone          = "done"
 )
@@ -121,8 +123,78 @@ func (tx *Tx) contactFailed(n *storedNotice, reason string) error {
 			"). Find another way to reach them, or serve the notice by hand or to file."}); err != nil {
 		return err
 	}
-	return tx.raiseSignal(&tether.Signal{Kind: tether.SignalContactLapse, PersonID: n.PersonID, NoticeID: &nid,
-		ContactPointID: n.ContactPointID, Reason: "the " + what + " failed for notice " + n.Ref + ": " + reason})
+	if err := tx.raiseSignal(&tether.Signal{Kind: tether.SignalContactLapse, PersonID: n.PersonID, NoticeID: &nid,
+		ContactPointID: n.ContactPointID, Reason: "the " + what + " failed for notice " + n.Ref + ": " + reason}); err != nil {
+		return err
+	}
+	if tx.db.correspondence().Fallback && (n.State == tether.NoticeFailed || n.State == tether.NoticeReturned) {
+		return tx.fallback(n, reason)
+	}
+	return nil
+}
+
+// fallbackChannels are the template channels a notice's rendered text may
+// go by when its own contact point fails, in order: first another contact
+// point of its own kind, then other kinds. A text message's words fit an
+// email or a letter; a letter's or an email's are too long for a text.
+var fallbackChannels = map[string][]string{
+	tether.MethodSMS:   {tether.ChannelSMS, tether.ChannelEmail, tether.ChannelLetter},
+	tether.MethodEmail: {tether.ChannelEmail, tether.ChannelLetter},
+	tether.MethodPost:  {tether.ChannelLetter, tether.ChannelEmail},
+}
+
+// fallback sends a failed notice's text again by the next route the service
+// rules find among the person's working contact points (the failed one is
+// marked failed by now), as a new notice whose route reason names the
+// failed one; both timelines say so. When no route is left, the timeline
+// says that too and the task already open stands.
+func (tx *Tx) fallback(n *storedNotice, reason string) error {
+	p, err := tx.loadPerson(n.PersonID, true)
+	if err != nil {
+		return err
+	}
+	points, err := tx.contactPoints(p.ID, true)
+	if err != nil {
+		return fmt.Errorf("fallback: %w", err)
+	}
+	for _, channel := range fallbackChannels[n.Method] {
+		route, err := tether.ChooseRoute(p, points, channel, n.Kind, tx.now)
+		if err != nil || (n.ContactPointID != nil && route.ContactPoint.ID == *n.ContactPointID) {
+			continue
+		}
+		c := route.ContactPoint
+		next := &tether.Notice{
+			Ref: newNoticeRef(), PersonID: n.PersonID, PersonRef: n.PersonRef,
+			TemplateID: n.TemplateID, TemplateKey: n.TemplateKey, TemplateVersion: n.TemplateVersion, VersionID: n.VersionID,
+			Language: n.Language, Kind: n.Kind, AsksToAct: n.AsksToAct,
+			Method: route.Method, Channel: tx.db.correspondence().sendingChannel(route.Method), Party: route.Party,
+			ContactPointID: &c.ID, Destination: destination(p, c),
+			RouteReason: "Fallback: notice " + n.Ref + " by " + n.Method + " failed (" + reason + "). " + route.Reason,
+			Subject:     n.Subject, Content: n.Content,
+			CreatedBy: tx.actor.String(), CreatedAt: tx.now, UpdatedAt: tx.now, Version: 1,
+		}
+		var dest *tether.Address
+		if c.Kind == tether.KindPostal && c.Address != nil {
+			if letterpdf.CheckAddress(next.Destination) != nil {
+				continue
+			}
+			addr := *c.Address
+			next.Division, dest = addr.Division(), &addr
+		}
+		if next.Subject == "" && next.Method != tether.MethodSMS {
+			next.Subject = "A message from the department"
+			if t, err := tx.loadTemplate(`id = ?`, n.TemplateID, false); err == nil && t.Title != "" {
+				next.Subject = t.Title
+			}
+		}
+		if err := tx.insertNotice(next, dest); err != nil {
+			return fmt.Errorf("fallback: %w", err)
+		}
+		return tx.noticeEvent(n.ID, eventFallback, n.State, sourceSystem,
+			"sent again by "+next.Method+" as notice "+next.Ref, nil)
+	}
+	return tx.noticeEvent(n.ID, eventFallback, n.State, sourceSystem,
+		"no other working contact point: serve it by hand or to file", nil)
 }
 
 const taskCols = `id, person_id, kind, notice_id, contact_point_id, summary, state, created_at, done_at, done_by`
