@@ -34,10 +34,15 @@ assets:
 build: assets
 	$(GO) build -o bin/tether ./cmd/tether
 
+# The demo prints posted letters as PDF files into print/ and sends them
+# from inside serve; email and text messages wait in the outbox until
+# GOV.UK Notify is configured (see bin/tether dispatch -h).
 run: build
 	bin/tether migrate
 	bin/tether demo --if-empty
-	bin/tether serve
+	mkdir -p print
+	TETHER_POST_CHANNEL=$${TETHER_POST_CHANNEL:-print} TETHER_PRINT_DIR=$${TETHER_PRINT_DIR:-print} \
+		TETHER_DISPATCH=$${TETHER_DISPATCH:-true} bin/tether serve
 
 test-deps:
 	scripts/test-deps.sh

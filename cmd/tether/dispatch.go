@@ -51,13 +51,15 @@ var (
 		Usage: "how email goes: notify-email or smtp (our mail relay)"}
 	settingDispatch = setting{Flag: "dispatch", Env: "TETHER_DISPATCH", Default: "false",
 		Usage: "serve: also send queued notices, as tether dispatch does"}
+	settingFallback = setting{Flag: "fallback", Env: "TETHER_FALLBACK", Default: "false",
+		Usage: "when a notice's contact point fails, send the same text by the next route the service rules find"}
 )
 
 // sendingSettings are listed in the overview help.
 var sendingSettings = []setting{settingNotifyAPIKey, settingNotifyBaseURL, settingNotifyRate,
 	settingNotifyEmailTemplate, settingNotifySMSTemplate, settingNotifyLetterTemplate, settingNotifyTemplates,
 	settingSMTPAddr, settingSMTPFrom, settingSMTPUsername, settingSMTPPassword, settingPrintDir,
-	settingPostChannel, settingEmailChannel, settingDispatch}
+	settingPostChannel, settingEmailChannel, settingDispatch, settingFallback}
 
 // Int binds an integer setting.
 func (f *flags) Int(s setting) *int {
@@ -76,6 +78,7 @@ type sendingConfig struct {
 	templates                                      *string
 	smtpAddr, smtpFrom, smtpUsername, smtpPassword *string
 	printDir, postChannel, emailChannel            *string
+	fallback                                       *bool
 
 	batch, concurrency, maxAttempts, pauseAfter *int
 	lease, pauseFor, pollEvery, pollAfter       *time.Duration
@@ -90,6 +93,7 @@ func bindSending(fs *flags) *sendingConfig {
 		smtpAddr: fs.String(settingSMTPAddr), smtpFrom: fs.String(settingSMTPFrom),
 		smtpUsername: fs.String(settingSMTPUsername), smtpPassword: fs.String(settingSMTPPassword),
 		printDir: fs.String(settingPrintDir), postChannel: fs.String(settingPostChannel), emailChannel: fs.String(settingEmailChannel),
+		fallback: fs.Bool(settingFallback),
 
 		batch:       fs.FlagSet.Int("batch", dispatch.DefaultBatch, "notices one claim takes from the outbox"),
 		concurrency: fs.FlagSet.Int("concurrency", dispatch.DefaultConcurrency, "notices sent at once"),
@@ -141,7 +145,7 @@ func (c *sendingConfig) templateMap() (map[string]string, error) {
 
 // correspondence is the store's configuration of sending channels.
 func (c *sendingConfig) correspondence() store.Correspondence {
-	return store.Correspondence{PostChannel: *c.postChannel, EmailChannel: *c.emailChannel}
+	return store.Correspondence{PostChannel: *c.postChannel, EmailChannel: *c.emailChannel, Fallback: *c.fallback}
 }
 
 // senders builds a Sender for each channel that is configured, and says

@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
+	"tether/dispatch"
 	"tether/store"
 	"tether/web"
 )
@@ -34,9 +36,16 @@ seconds. Logs are JSON lines on stderr; they never hold personal data.
 
 Behind HTTPS, turn on -secure-cookies.
 
+The sending settings (see tether dispatch -h) say which channel each method
+goes by, so that notices made on the pages queue for the right one; with
+-dispatch, serve also sends them, as tether dispatch does. Several serve
+instances may dispatch against one PostgreSQL database: each notice is
+sent once.
+
 Examples:
   tether serve
   tether serve -addr :8080 -secure-cookies
+  TETHER_POST_CHANNEL=print TETHER_PRINT_DIR=/srv/print tether serve -dispatch
   TETHER_DB=postgres://tether@db.internal/tether TETHER_SECURE_COOKIES=true tether serve`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
@@ -45,6 +54,8 @@ Examples:
 			secure := fs.Bool(settingSecureCookies)
 			origins := fs.String(settingTrustedOrigins)
 			callbackToken := fs.String(settingCallbackToken)
+			sc := bindSending(fs)
+			dispatchOn := fs.Bool(settingDispatch)
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("serve takes no arguments")
@@ -53,13 +64,19 @@ Examples:
 				if err != nil {
 					return usagef("%v", err)
 				}
-				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken)
+				if err := sc.check(); err != nil {
+					return err
+				}
+				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken, sc, *dispatchOn)
 			}
 		},
 	}
 }
 
-func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string, callbackToken string) error {
+// serve serves until ctx ends. sc configures the channels; with
+// dispatchOn the dispatcher and the Notify poller run beside the web server.
+func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string, callbackToken string,
+	sc *sendingConfig, dispatchOn bool) error {
 	handler := slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
 	log := slog.New(handler)
 
@@ -68,6 +85,23 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 		return err
 	}
 	defer db.Close()
+	db.SetCorrespondence(sc.correspondence())
+	var (
+		disp    *dispatch.Dispatcher
+		poller  *dispatch.Poller
+		workers sync.WaitGroup
+	)
+	if dispatchOn {
+		d, p, missing, err := a.dispatcher(db, sc, log)
+		if err != nil {
+			return err
+		}
+		disp, poller = d, p
+		log.Info("dispatching", "channels", strings.Join(d.Channels(), ","))
+		for _, m := range missing {
+			log.Warn("a channel is not configured: its notices wait in the outbox", "channel", m)
+		}
+	}
 	if n, err := db.CountUsers(ctx); err == nil && n == 0 {
 		log.Warn("there are no users yet: create an admin with 'tether users add -role admin', or add demo data with 'tether demo'")
 	}
@@ -100,6 +134,12 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if disp != nil {
+		workers.Go(func() { disp.Run(ctx) })
+		if poller != nil && *sc.pollEvery > 0 {
+			workers.Go(func() { poller.Run(ctx, *sc.pollEvery) })
+		}
+	}
 	select {
 	case err := <-served:
 		return err
@@ -112,6 +152,7 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 		log.Warn("requests still running were cut off", "error", err.Error())
 		srv.Close()
 	}
+	workers.Wait()
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
