@@ -202,7 +202,7 @@ func TestBar(t *testing.T) {
 
 func TestDefaultBar(t *testing.T) {
 	want := Bar{MinReadingEase: 60, MaxGrade: 9, MaxLongSentences: 0, MaxSMSParts: 3}
-	if DefaultBar() != want || (Bar{}).withDefaults() != want {
+	if DefaultBar() != want || (Bar{}).WithDefaults() != want {
 		t.Errorf("DefaultBar = %+v", DefaultBar())
 	}
 }

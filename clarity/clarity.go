@@ -44,7 +44,8 @@ func DefaultBar() Bar {
 	return Bar{MinReadingEase: 60, MaxGrade: 9, MaxLongSentences: 0, MaxSMSParts: 3}
 }
 
-func (b Bar) withDefaults() Bar {
+// WithDefaults returns the bar with each zero field set to DefaultBar's.
+func (b Bar) WithDefaults() Bar {
 	d := DefaultBar()
 	if b.MinReadingEase == 0 {
 		b.MinReadingEase = d.MinReadingEase
@@ -199,7 +200,7 @@ func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 // Check measures text against the bar in opt. It is pure and safe for
 // concurrent use.
 func Check(text string, opt Options) Report {
-	bar := opt.Bar.withDefaults()
+	bar := opt.Bar.WithDefaults()
 	d := analyse(text)
 	r := Report{Words: len(d.toks), Sentences: len(d.sents), Translation: !English(opt.Language)}
 	for i := range d.toks {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +75,8 @@ func defaultCorrespondence() Correspondence {
 
 // SetCorrespondence sets the correspondence configuration; empty fields
 // take the defaults (GOV.UK Notify channels, tether.DefaultDeemedRules,
-// Europe/London). Notices already stored keep the channel and rule they
+// Europe/London, clarity.DefaultBar field by field, the default
+// personalisation values under any given). Notices already stored keep the channel and rule they
 // were given.
 func (db *DB) SetCorrespondence(c Correspondence) {
 	d := defaultCorrespondence()
@@ -93,12 +95,14 @@ func (db *DB) SetCorrespondence(c Correspondence) {
 	if c.Location == nil {
 		c.Location = d.Location
 	}
-	if c.Bar == (clarity.Bar{}) {
-		c.Bar = d.Bar
+	c.Bar = c.Bar.WithDefaults()
+	defaults := maps.Clone(d.Defaults)
+	for k, v := range c.Defaults {
+		if v != "" {
+			defaults[k] = v
+		}
 	}
-	if c.Defaults == nil {
-		c.Defaults = d.Defaults
-	}
+	c.Defaults = defaults
 	db.corr.mu.Lock()
 	db.corr.cfg = &c
 	db.corr.mu.Unlock()

@@ -82,6 +82,15 @@ func (f *flags) Bool(s setting) *bool {
 	return f.FlagSet.Bool(s.Flag, v, f.usage(s))
 }
 
+// Float binds a decimal setting.
+func (f *flags) Float(s setting) *float64 {
+	v, err := strconv.ParseFloat(f.env(s), 64)
+	if err != nil {
+		f.envErrs = append(f.envErrs, fmt.Errorf("$%s: %q is not a number", s.Env, f.env(s)))
+	}
+	return f.FlagSet.Float64(s.Flag, v, f.usage(s))
+}
+
 // redactDSN hides the password of a postgres:// DSN, so that help never
 // shows it.
 func redactDSN(dsn string) string {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tether"
+	"tether/clarity"
 	"tether/dispatch"
 	"tether/mailer"
 	"tether/notify"
@@ -51,6 +52,14 @@ var (
 		Usage: "how email goes: notify-email or smtp (our mail relay)"}
 	settingDispatch = setting{Flag: "dispatch", Env: "TETHER_DISPATCH", Default: "false",
 		Usage: "serve: also send queued notices, as tether dispatch does"}
+	settingMinReadingEase = setting{Flag: "min-reading-ease", Env: "TETHER_MIN_READING_EASE", Default: "60",
+		Usage: "the clarity bar: the lowest Flesch reading ease a template may publish with, unless an admin records why"}
+	settingMaxGrade = setting{Flag: "max-grade", Env: "TETHER_MAX_GRADE", Default: "9",
+		Usage: "the clarity bar: the highest Flesch-Kincaid grade a template may publish with, unless an admin records why"}
+	settingHelpPhone = setting{Flag: "help-phone", Env: "TETHER_HELP_PHONE", Default: "0300 123 4567",
+		Usage: "the number notices give for help, as ((help_phone)), unless the sender gives another"}
+	settingDepartment = setting{Flag: "department", Env: "TETHER_DEPARTMENT", Default: "the Home Office",
+		Usage: "the department's name in notices, as ((department))"}
 	settingFallback = setting{Flag: "fallback", Env: "TETHER_FALLBACK", Default: "false",
 		Usage: "when a notice's contact point fails, send the same text by the next route the service rules find"}
 )
@@ -59,7 +68,8 @@ var (
 var sendingSettings = []setting{settingNotifyAPIKey, settingNotifyBaseURL, settingNotifyRate,
 	settingNotifyEmailTemplate, settingNotifySMSTemplate, settingNotifyLetterTemplate, settingNotifyTemplates,
 	settingSMTPAddr, settingSMTPFrom, settingSMTPUsername, settingSMTPPassword, settingPrintDir,
-	settingPostChannel, settingEmailChannel, settingDispatch, settingFallback}
+	settingPostChannel, settingEmailChannel, settingDispatch, settingFallback,
+	settingMinReadingEase, settingMaxGrade, settingHelpPhone, settingDepartment}
 
 // Int binds an integer setting.
 func (f *flags) Int(s setting) *int {
@@ -79,6 +89,8 @@ type sendingConfig struct {
 	smtpAddr, smtpFrom, smtpUsername, smtpPassword *string
 	printDir, postChannel, emailChannel            *string
 	fallback                                       *bool
+	minEase, maxGrade                              *float64
+	helpPhone, department                          *string
 
 	batch, concurrency, maxAttempts, pauseAfter *int
 	lease, pauseFor, pollEvery, pollAfter       *time.Duration
@@ -94,6 +106,8 @@ func bindSending(fs *flags) *sendingConfig {
 		smtpUsername: fs.String(settingSMTPUsername), smtpPassword: fs.String(settingSMTPPassword),
 		printDir: fs.String(settingPrintDir), postChannel: fs.String(settingPostChannel), emailChannel: fs.String(settingEmailChannel),
 		fallback: fs.Bool(settingFallback),
+		minEase:  fs.Float(settingMinReadingEase), maxGrade: fs.Float(settingMaxGrade),
+		helpPhone: fs.String(settingHelpPhone), department: fs.String(settingDepartment),
 
 		batch:       fs.FlagSet.Int("batch", dispatch.DefaultBatch, "notices one claim takes from the outbox"),
 		concurrency: fs.FlagSet.Int("concurrency", dispatch.DefaultConcurrency, "notices sent at once"),
@@ -121,6 +135,9 @@ func (c *sendingConfig) check() error {
 	if *c.batch < 1 || *c.concurrency < 1 || *c.maxAttempts < 1 || *c.pauseAfter < 1 {
 		return usagef("-batch, -concurrency, -max-attempts and -pause-after must be at least 1")
 	}
+	if *c.maxGrade <= 0 || *c.minEase > 120 {
+		return usagef("-max-grade must be above 0 and -min-reading-ease at most 120")
+	}
 	if *c.lease < 10*time.Second {
 		return usagef("-lease must be at least 10s")
 	}
@@ -145,7 +162,9 @@ func (c *sendingConfig) templateMap() (map[string]string, error) {
 
 // correspondence is the store's configuration of sending channels.
 func (c *sendingConfig) correspondence() store.Correspondence {
-	return store.Correspondence{PostChannel: *c.postChannel, EmailChannel: *c.emailChannel, Fallback: *c.fallback}
+	return store.Correspondence{PostChannel: *c.postChannel, EmailChannel: *c.emailChannel, Fallback: *c.fallback,
+		Bar:      clarity.Bar{MinReadingEase: *c.minEase, MaxGrade: *c.maxGrade},
+		Defaults: map[string]string{"help_phone": strings.TrimSpace(*c.helpPhone), "department": strings.TrimSpace(*c.department)}}
 }
 
 // senders builds a Sender for each channel that is configured, and says

@@ -41,8 +41,8 @@ Examples:
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			channel := fs.FlagSet.String("channel", tether.ChannelLetter, "for a plain text file: letter, email or sms")
 			asks := fs.FlagSet.Bool("asks-to-act", false, "for a plain text file: it asks the person to act")
-			minEase := fs.FlagSet.Float64("min-reading-ease", clarity.DefaultBar().MinReadingEase, "the bar: lowest Flesch reading ease")
-			maxGrade := fs.FlagSet.Float64("max-grade", clarity.DefaultBar().MaxGrade, "the bar: highest Flesch-Kincaid grade")
+			minEase := fs.Float(settingMinReadingEase)
+			maxGrade := fs.Float(settingMaxGrade)
 			return func(ctx context.Context, args []string) error {
 				if len(args) == 0 {
 					return usagef("templates check: name at least one FILE")
