@@ -146,3 +146,18 @@ func (f *corrFake) PreviewNotice(ctx context.Context, r *tether.NoticeRequest) (
 	}
 	return nil, tether.Invalid("reason", "record why the notice is not served where the service rules say")
 }
+
+// ChannelStates: Notify email works; Notify SMS keeps failing and is
+// paused.
+func (f *corrFake) ChannelStates(ctx context.Context) ([]*tether.ChannelState, error) {
+	return []*tether.ChannelState{
+		{Channel: tether.SendNotifyEmail, LastSuccessAt: fakeAtp("2026-03-02T08:55:00Z"), Pending: 3, Sent: 1204, Failed: 2},
+		{Channel: tether.SendNotifySMS, ConsecutiveFailures: 5, PausedUntil: fakeAtp("2026-03-02T09:30:00Z"),
+			LastError: "notify send sms: status 503: Exception (retry after 30s)", LastFailureAt: fakeAtp("2026-03-02T08:59:00Z"),
+			LastSuccessAt: fakeAtp("2026-03-01T17:00:00Z"), Pending: 41, Sent: 877},
+	}, nil
+}
+
+func (f *corrFake) OutboxStats(ctx context.Context) (map[string]int, error) {
+	return map[string]int{tether.OutboxPending: 44, tether.OutboxDone: 2081, tether.OutboxFailed: 2}, nil
+}

@@ -50,6 +50,7 @@ func TestPageGolden(t *testing.T) {
 		{name: "notice_on_file", method: "GET", path: "/notices/2", user: "caseworker", status: 200},
 		{name: "notices_list", method: "GET", path: "/notices?state=on_file", user: "caseworker", status: 200},
 		{name: "templates_list", method: "GET", path: "/templates", user: "caseworker", status: 200},
+		{name: "outbox", method: "GET", path: "/outbox", user: "caseworker", status: 200},
 		{name: "template_editor", method: "GET", path: "/templates/1", user: "caseworker", status: 200},
 		{name: "template_new", method: "GET", path: "/templates/new", user: "caseworker", status: 200},
 		{name: "notice_new", method: "GET", path: "/people/1/notices/new", user: "caseworker", status: 200},

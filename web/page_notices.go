@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -73,12 +74,27 @@ func displayDay(s string) string {
 type noticeRow struct {
 	*tether.Notice
 	StateName, StateColour string
+	TemplateTitle          string // the template's title, or its key when it cannot be read
 }
 
-func noticeRows(ns []*tether.Notice) []noticeRow {
+// noticeRows names each notice's state and template.
+func (s *Server) noticeRows(ctx context.Context, ns []*tether.Notice) []noticeRow {
+	titles := map[int64]string{}
+	if len(ns) > 0 {
+		if ts, err := s.Correspondence.FindTemplates(ctx); err == nil {
+			for _, t := range ts {
+				titles[t.ID] = t.Title
+			}
+		}
+	}
 	out := make([]noticeRow, 0, len(ns))
 	for _, n := range ns {
-		out = append(out, noticeRow{Notice: n, StateName: nameOr(noticeStateNames, n.State), StateColour: noticeStateColours[n.State]})
+		title := titles[n.TemplateID]
+		if title == "" {
+			title = n.TemplateKey
+		}
+		out = append(out, noticeRow{Notice: n, StateName: nameOr(noticeStateNames, n.State), StateColour: noticeStateColours[n.State],
+			TemplateTitle: title})
 	}
 	return out
 }
@@ -106,7 +122,7 @@ func (s *Server) loadPersonCorrespondence(r *http.Request, personID int64) (pers
 	if err != nil {
 		return c, err
 	}
-	c.Shown, c.Notices, c.Total, c.Tasks = true, noticeRows(ns), total, tasks
+	c.Shown, c.Notices, c.Total, c.Tasks = true, s.noticeRows(r.Context(), ns), total, tasks
 	return c, nil
 }
 
@@ -398,7 +414,7 @@ func (s *Server) showNotice(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
-	p := noticePage{layout: s.newLayout(r, "Notice "+n.Ref), Notice: noticeRows([]*tether.Notice{n})[0]}
+	p := noticePage{layout: s.newLayout(r, "Notice "+n.Ref), Notice: s.noticeRows(r.Context(), []*tether.Notice{n})[0]}
 	p.Nav, p.Back = "notices", personURL(n.PersonID, "")
 	p.Success = noticeDone[r.URL.Query().Get("done")]
 	if f != nil {
@@ -477,7 +493,7 @@ func (s *Server) pageNotices(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Notices, p.Total = noticeRows(ns), total
+	p.Notices, p.Total = s.noticeRows(r.Context(), ns), total
 	p.Pages = paginate(page, total, len(ns), func(n int) string {
 		v := url.Values{}
 		if f.State != "" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 
 	"tether"
@@ -22,9 +23,16 @@ type channelView struct {
 }
 
 type countView struct {
-	State string
-	Count int
+	State, Name string
+	Count       int
 }
+
+// outboxStateNames and their order on the page.
+var (
+	outboxStateNames = map[string]string{tether.OutboxPending: "Waiting", tether.OutboxLeased: "Being sent",
+		tether.OutboxUnknown: "Outcome unknown: to be looked up", tether.OutboxDone: "Sent", tether.OutboxFailed: "Failed"}
+	outboxStateOrder = []string{tether.OutboxPending, tether.OutboxLeased, tether.OutboxUnknown, tether.OutboxDone, tether.OutboxFailed}
+)
 
 var outboxDone = map[string]string{"resumed": "Channel resumed"}
 
@@ -48,9 +56,20 @@ func (s *Server) pageOutbox(w http.ResponseWriter, r *http.Request) {
 			Paused: c.PausedUntil != nil && c.PausedUntil.After(now)})
 	}
 	for k, n := range counts {
-		p.Counts = append(p.Counts, countView{k, n})
+		p.Counts = append(p.Counts, countView{k, nameOr(outboxStateNames, k), n})
 	}
-	sort.Slice(p.Counts, func(i, j int) bool { return p.Counts[i].State < p.Counts[j].State })
+	rank := func(s string) int {
+		if i := slices.Index(outboxStateOrder, s); i >= 0 {
+			return i
+		}
+		return len(outboxStateOrder)
+	}
+	sort.SliceStable(p.Counts, func(i, j int) bool {
+		if a, b := rank(p.Counts[i].State), rank(p.Counts[j].State); a != b {
+			return a < b
+		}
+		return p.Counts[i].State < p.Counts[j].State
+	})
 	s.render(w, r, http.StatusOK, "outbox", p)
 }
 

@@ -504,7 +504,14 @@ var templateFuncs = template.FuncMap{
 		}
 		return many
 	},
-	"add":   func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	"commas": func(n int) string {
+		s := strconv.Itoa(n)
+		if n < 0 {
+			return "-" + commaDigits(s[1:])
+		}
+		return commaDigits(s)
+	},
 	"list":  func(s ...string) []string { return s },
 	"lower": strings.ToLower,
 	"join":  strings.Join,
@@ -516,4 +523,12 @@ var templateFuncs = template.FuncMap{
 		}
 		return name + "-" + value
 	},
+}
+
+// commaDigits puts a comma between each group of three digits: 1,204.
+func commaDigits(s string) string {
+	if len(s) <= 3 {
+		return s
+	}
+	return commaDigits(s[:len(s)-3]) + "," + s[len(s)-3:]
 }
