@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"tether"
@@ -51,7 +52,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if status == http.StatusUnauthorized {
-		http.Redirect(w, r, "/sign-in?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, "/sign-in?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 		return
 	}
 	s.renderError(w, r, status, tether.ErrorMessage(err))

@@ -129,10 +129,10 @@ func TestPageSignInAndOut(t *testing.T) {
 
 	resp, body := getPage(t, ts, anon, "/")
 	wantRedirect(t, resp, body, "/sign-in")
-	resp, body = getPage(t, ts, anon, "/people?page=2")
+	resp, body = getPage(t, ts, anon, "/people?page=2&name=ana")
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/sign-in?next=/people") {
-		t.Errorf("redirect to %q, want sign-in with next=/people...", loc)
+	if loc := resp.Header.Get("Location"); loc != "/sign-in?next=%2Fpeople%3Fpage%3D2%26name%3Dana" {
+		t.Errorf("redirect to %q, want sign-in with the whole of next escaped", loc)
 	}
 	resp, body = getPage(t, ts, anon, "/sign-in?next=/people/1")
 	wantStatus(t, resp, body, http.StatusOK)
