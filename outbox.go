@@ -65,6 +65,13 @@ type ChannelState struct {
 	Failed              int        `json:"failed"`
 }
 
+// Accepted is an outbox item its channel accepted, with the channel's id
+// for it.
+type Accepted struct {
+	ItemID     int64
+	ProviderID string
+}
+
 // OutboxService is what a dispatcher needs from storage. Every method is
 // one transaction that records the notice's timeline event and audit entry
 // with the item's change.
@@ -75,6 +82,9 @@ type OutboxService interface {
 	ClaimOutbox(ctx context.Context, worker string, channels []string, n int, lease time.Duration) ([]*OutboxItem, error)
 	// OutboxSent records that the channel accepted the item.
 	OutboxSent(ctx context.Context, itemID int64, worker, providerID string) error
+	// OutboxSentMany records many accepted items in one transaction: all
+	// of them, or (on any error) none.
+	OutboxSentMany(ctx context.Context, worker string, sent []Accepted) error
 	// OutboxRetry records a temporary failure and when to try again.
 	OutboxRetry(ctx context.Context, itemID int64, worker, reason string, at time.Time, unknownOutcome bool) error
 	// OutboxFail records a permanent failure: the notice fails and a task

@@ -193,6 +193,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 	}
 	close(work)
 	wg.Wait()
+	d.flushAccepted(ctx, b, b.takeAccepted(0))
 
 	b.mu.Lock()
 	st.add(b.stats)
@@ -210,6 +211,35 @@ type batchState struct {
 	// pause limit the rest of the batch on it is deferred.
 	fails   map[string]int
 	healthy map[string]bool
+	// accepted are sends their channel took, recorded together (see
+	// recordBatch); flushing serialises their recording.
+	accepted []acceptedItem
+	flushing sync.Mutex
+}
+
+// acceptedItem is a send its channel took, waiting to be recorded.
+type acceptedItem struct {
+	it         *tether.OutboxItem
+	providerID string
+	o          outcome
+}
+
+// recordBatch is how many accepted sends are recorded in one transaction.
+// A dispatcher that dies first leaves them leased: the next claim looks
+// each up by its reference, finds it sent and records it then.
+const recordBatch = 100
+
+// takeAccepted takes the accepted sends waiting when there are at least
+// atLeast of them (all of them for 0), for the caller to record.
+func (b *batchState) takeAccepted(atLeast int) []acceptedItem {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.accepted) == 0 || len(b.accepted) < atLeast {
+		return nil
+	}
+	out := b.accepted
+	b.accepted = nil
+	return out
 }
 
 // outcome is what became of one item.
@@ -218,6 +248,7 @@ type outcome int
 const (
 	sent outcome = iota
 	found
+	waiting // accepted; counted once recorded
 	retried
 	unknown
 	failed
@@ -245,6 +276,7 @@ func (b *batchState) count(o outcome) {
 		b.stats.Deferred++
 	case recordError:
 		b.stats.RecordErrors++
+	case waiting:
 	}
 }
 
@@ -319,15 +351,47 @@ func (d *Dispatcher) handle(ctx context.Context, b *batchState, it *tether.Outbo
 	return d.fail(rctx, it, Reason(err), ContactFault(err))
 }
 
+// sent notes an accepted send; it is recorded with others (see
+// recordBatch) and counted then.
 func (d *Dispatcher) sent(ctx context.Context, b *batchState, it *tether.OutboxItem, providerID string, o outcome) outcome {
-	first := b.channelResult(it.Channel, true)
-	if err := d.record(ctx, "sent", func() error { return d.Outbox.OutboxSent(ctx, it.ID, d.Worker, providerID) }); err != nil {
-		return recordError
-	}
-	if first {
+	if b.channelResult(it.Channel, true) {
 		d.record(ctx, "channel succeeded", func() error { return d.Outbox.ChannelSucceeded(ctx, it.Channel) })
 	}
-	return o
+	b.mu.Lock()
+	b.accepted = append(b.accepted, acceptedItem{it: it, providerID: providerID, o: o})
+	b.mu.Unlock()
+	d.flushAccepted(ctx, b, b.takeAccepted(recordBatch))
+	return waiting
+}
+
+// flushAccepted records accepted sends in one transaction, and counts
+// them. When the outbox refuses the batch (an item's lease was lost, say)
+// each is recorded on its own, so that one cannot hold up the others.
+func (d *Dispatcher) flushAccepted(ctx context.Context, b *batchState, acc []acceptedItem) {
+	if len(acc) == 0 {
+		return
+	}
+	b.flushing.Lock()
+	defer b.flushing.Unlock()
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	many := make([]tether.Accepted, len(acc))
+	for i, a := range acc {
+		many[i] = tether.Accepted{ItemID: a.it.ID, ProviderID: a.providerID}
+	}
+	if err := d.Outbox.OutboxSentMany(rctx, d.Worker, many); err == nil {
+		for _, a := range acc {
+			b.count(a.o)
+		}
+		return
+	}
+	for _, a := range acc {
+		if err := d.record(rctx, "sent", func() error { return d.Outbox.OutboxSent(rctx, a.it.ID, d.Worker, a.providerID) }); err != nil {
+			b.count(recordError)
+			continue
+		}
+		b.count(a.o)
+	}
 }
 
 // retry records a temporary failure, or a visible failure once the

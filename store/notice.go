@@ -113,10 +113,15 @@ func (db *DB) correspondence() Correspondence {
 	db.corr.mu.RLock()
 	defer db.corr.mu.RUnlock()
 	if db.corr.cfg == nil {
-		return defaultCorrespondence()
+		return defaultConfig()
 	}
 	return *db.corr.cfg
 }
+
+// defaultConfig is defaultCorrespondence worked out once: the deemed
+// service rules are parsed from their JSON, which is too slow for every
+// notice. Its maps and slices are read, never changed.
+var defaultConfig = sync.OnceValue(defaultCorrespondence)
 
 // sendingChannel is the configured sending channel for a method.
 func (c Correspondence) sendingChannel(method string) string {

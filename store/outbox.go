@@ -355,49 +355,91 @@ func (db *DB) OutboxSent(ctx context.Context, itemID int64, worker, providerID s
 		return tether.Invalid("provider_id", "must be 200 characters or fewer")
 	}
 	return db.outboxWrite(ctx, "outbox sent", itemID, worker, func(tx *Tx, it *tether.OutboxItem, n *storedNotice) error {
-		if _, err := tx.Exec(`UPDATE outbox SET state = ?, lease_until = NULL, last_error = '', prior_unknown = ?, updated_at = ?
-			WHERE id = ?`, tether.OutboxDone, false, tx.db.ts(tx.now), it.ID); err != nil {
+		return tx.markSent(it, n, worker, providerID)
+	})
+}
+
+// OutboxSentMany records, as OutboxSent does each, that the channels
+// accepted the items: in one transaction, so that a dispatcher sending
+// thousands a second does not wait on a commit for each. All are recorded
+// or, on any error (an item no longer leased to worker, say), none.
+func (db *DB) OutboxSentMany(ctx context.Context, worker string, sent []tether.Accepted) error {
+	for _, s := range sent {
+		if len(strings.TrimSpace(s.ProviderID)) > 200 {
+			return tether.Invalid("provider_id", "must be 200 characters or fewer")
+		}
+	}
+	if len(sent) == 0 {
+		return nil
+	}
+	ctx, err := systemCtx(ctx, DispatcherActor)
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox sent: %w", err)
+	}
+	defer tx.rollback()
+	for _, s := range sent {
+		it, n, err := tx.leasedItem(s.ItemID, worker)
+		if err != nil {
 			return err
 		}
-		if n.ProviderID == "" {
-			n.ProviderID = providerID
+		if err := tx.markSent(it, n, worker, strings.TrimSpace(s.ProviderID)); err != nil {
+			return fmt.Errorf("outbox sent: %w", err)
 		}
-		if n.SentAt == nil {
-			now := tx.now
-			n.SentAt = &now
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("outbox sent: %w", err)
+	}
+	return nil
+}
+
+// markSent records in tx that the channel accepted a leased item.
+func (tx *Tx) markSent(it *tether.OutboxItem, n *storedNotice, worker, providerID string) error {
+	if _, err := tx.Exec(`UPDATE outbox SET state = ?, lease_until = NULL, last_error = '', prior_unknown = ?, updated_at = ?
+		WHERE id = ?`, tether.OutboxDone, false, tx.db.ts(tx.now), it.ID); err != nil {
+		return err
+	}
+	if n.ProviderID == "" {
+		n.ProviderID = providerID
+	}
+	if n.SentAt == nil {
+		now := tx.now
+		n.SentAt = &now
+	}
+	status, detail := eventSent, "accepted by "+it.Channel+" (attempt "+strconv.Itoa(it.Attempts)+", "+worker+")"
+	if eff, err := tether.ApplyStatus(n.State, tether.StatusSent); err == nil && eff.Moved {
+		n.State = eff.State
+	}
+	switch {
+	case it.Channel == tether.SendPrint && n.Method == tether.MethodPost:
+		status = eventPrinted
+		detail = "printed for the post room by " + worker + "; the day of printing counts as the day of posting"
+		if n.State == tether.NoticeSent {
+			n.State = tether.NoticeDelivered
 		}
-		status, detail := eventSent, "accepted by "+it.Channel+" (attempt "+strconv.Itoa(it.Attempts)+", "+worker+")"
-		if eff, err := tether.ApplyStatus(n.State, tether.StatusSent); err == nil && eff.Moved {
-			n.State = eff.State
-		}
-		switch {
-		case it.Channel == tether.SendPrint && n.Method == tether.MethodPost:
-			status = eventPrinted
-			detail = "printed for the post room by " + worker + "; the day of printing counts as the day of posting"
-			if n.State == tether.NoticeSent {
-				n.State = tether.NoticeDelivered
-			}
-			if n.PostedOn == "" {
-				n.PostedOn = tx.today().String()
-				if err := tx.setDeemed(n, tx.today()); err != nil {
-					return err
-				}
-			}
-		case (n.Method == tether.MethodEmail || n.Method == tether.MethodSMS) && n.DeemedServed == "" &&
-			(n.State == tether.NoticeSent || n.State == tether.NoticeDelivered):
+		if n.PostedOn == "" {
+			n.PostedOn = tx.today().String()
 			if err := tx.setDeemed(n, tx.today()); err != nil {
 				return err
 			}
 		}
-		if err := tx.saveNotice(n); err != nil {
+	case (n.Method == tether.MethodEmail || n.Method == tether.MethodSMS) && n.DeemedServed == "" &&
+		(n.State == tether.NoticeSent || n.State == tether.NoticeDelivered):
+		if err := tx.setDeemed(n, tx.today()); err != nil {
 			return err
 		}
-		if err := tx.noticeEvent(n.ID, status, n.State, sourceDispatcher, detail, nil); err != nil {
-			return err
-		}
-		tx.Audit("notice.sent", "notice", n.ID, "item="+strconv.FormatInt(it.ID, 10)+" channel="+it.Channel+" state="+n.State)
-		return nil
-	})
+	}
+	if err := tx.saveNotice(n); err != nil {
+		return err
+	}
+	if err := tx.noticeEvent(n.ID, status, n.State, sourceDispatcher, detail, nil); err != nil {
+		return err
+	}
+	tx.Audit("notice.sent", "notice", n.ID, "item="+strconv.FormatInt(it.ID, 10)+" channel="+it.Channel+" state="+n.State)
+	return nil
 }
 
 // OutboxRetry records a temporary failure (or an item given back untried)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"tether"
 	"tether/letterpdf"
@@ -199,30 +200,17 @@ func (s *Server) apiNoticeProofPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := p.Notice
-	proof := letterpdf.Proof{
-		NoticeRef: n.Ref, PersonRef: n.PersonRef,
-		Template: fmt.Sprintf("%s version %d (%s)", n.TemplateKey, n.TemplateVersion, n.Language),
-		Method:   nameOr(methodNames, n.Method), Channel: nameOr(channelNames, n.Channel), Party: nameOr(partyNames, n.Party),
-		Destination: n.Destination, RouteReason: n.RouteReason,
-		DeemedServed: displayDay(n.DeemedServed), DeemedRule: n.DeemedRule, DeemedExplanation: n.DeemedExplanation,
-		Subject: n.Subject, Content: n.Content,
-		GeneratedAt: displayDateTime(s.clock.Now()),
-	}
-	if n.SentAt != nil {
-		proof.SentAt = displayDateTime(*n.SentAt)
-	}
+	personName, generatedBy := "", ""
 	if u := currentUser(r); u != nil {
-		proof.GeneratedBy = u.Name
+		generatedBy = u.Name
 	}
 	if person, err := s.People.FindPersonByID(r.Context(), n.PersonID); err == nil && actor(r).CanSeePersonalData() {
-		proof.PersonName = person.FullName()
+		personName = person.FullName()
 	} else if err != nil && tether.ErrorCode(err) != tether.ENOTFOUND {
 		s.fail(w, r, err)
 		return
 	}
-	for _, e := range p.Timeline {
-		proof.Events = append(proof.Events, letterpdf.ProofEvent{At: displayDateTime(e.At), Status: e.Status, Source: e.Source, Detail: e.Detail})
-	}
+	proof := ProofOf(n, p.Timeline, personName, generatedBy, s.clock.Now())
 	var buf bytes.Buffer
 	if err := letterpdf.RenderProof(&buf, proof); err != nil {
 		if errors.Is(err, letterpdf.ErrUnsupportedScript) {
@@ -239,6 +227,29 @@ func (s *Server) apiNoticeProofPDF(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// ProofOf is the proof of service of notice n with its timeline, in the
+// words the pages use, for letterpdf.RenderProof. personName is left out
+// when empty (a reader without personal data); generatedBy names who asked
+// for it, at now.
+func ProofOf(n *tether.Notice, timeline []*tether.NoticeEvent, personName, generatedBy string, now time.Time) letterpdf.Proof {
+	proof := letterpdf.Proof{
+		NoticeRef: n.Ref, PersonRef: n.PersonRef, PersonName: personName,
+		Template: fmt.Sprintf("%s version %d (%s)", n.TemplateKey, n.TemplateVersion, n.Language),
+		Method:   nameOr(methodNames, n.Method), Channel: nameOr(channelNames, n.Channel), Party: nameOr(partyNames, n.Party),
+		Destination: n.Destination, RouteReason: n.RouteReason,
+		DeemedServed: displayDay(n.DeemedServed), DeemedRule: n.DeemedRule, DeemedExplanation: n.DeemedExplanation,
+		Subject: n.Subject, Content: n.Content,
+		GeneratedAt: displayDateTime(now), GeneratedBy: generatedBy,
+	}
+	if n.SentAt != nil {
+		proof.SentAt = displayDateTime(*n.SentAt)
+	}
+	for _, e := range timeline {
+		proof.Events = append(proof.Events, letterpdf.ProofEvent{At: displayDateTime(e.At), Status: e.Status, Source: e.Source, Detail: e.Detail})
+	}
+	return proof
 }
 
 // safeFileName keeps letters, digits and dashes.
