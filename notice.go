@@ -170,20 +170,6 @@ type NoticeEvent struct {
 	Actor  string `json:"actor"`
 }
 
-// Task is work for a caseworker, such as following up a failed contact point.
-type Task struct {
-	ID             int64      `json:"id"`
-	PersonID       int64      `json:"person_id"`
-	Kind           string     `json:"kind"` // "contact-failed", "serve-to-file", ...
-	NoticeID       *int64     `json:"notice_id,omitempty"`
-	ContactPointID *int64     `json:"contact_point_id,omitempty"`
-	Summary        string     `json:"summary"`
-	State          string     `json:"state"` // open, done
-	CreatedAt      time.Time  `json:"created_at"`
-	DoneAt         *time.Time `json:"done_at,omitempty"`
-	DoneBy         string     `json:"done_by,omitempty"`
-}
-
 // Signal is a stored event for later capabilities to consume, such as a
 // contact-lapse signal raised when a channel fails. Consumers mark what they
 // have taken; signals are never deleted.

@@ -329,7 +329,7 @@ func TestPermanentFailureAndPrint(t *testing.T) {
 	if err != nil || n.State != tether.NoticeFailed {
 		t.Fatalf("notice = %+v, %v", n, err)
 	}
-	tasks, err := w.db.FindTasks(cw(), &p.ID, store.TaskOpen)
+	tasks, _, err := w.db.FindTasks(cw(), tether.TaskFilter{PersonID: &p.ID, State: store.TaskOpen})
 	if err != nil || len(tasks) != 1 {
 		t.Fatalf("tasks = %v, %v", tasks, err)
 	}

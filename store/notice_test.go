@@ -248,9 +248,15 @@ func TestNoticeDeliveryFailureActsOnce(t *testing.T) {
 		if err != nil || c.Verification != tether.Failed {
 			t.Fatalf("email point = %+v, %v", c, err)
 		}
-		tasks, err := db.FindTasks(cw(), &p.ID, TaskOpen)
+		tasks, _, err := db.FindTasks(cw(), tether.TaskFilter{PersonID: &p.ID, State: TaskOpen})
 		if err != nil || len(tasks) != 1 || tasks[0].NoticeID == nil || *tasks[0].NoticeID != n.ID {
 			t.Fatalf("tasks = %+v, %v", tasks, err)
+		}
+		// It joins the contact management queue, high priority, due the
+		// next working day, about the notice.
+		if task := tasks[0]; task.Queue != tether.QueueContact || task.Priority != tether.PriorityHigh || task.DueOn != "2026-03-03" ||
+			task.SubjectKind != tether.SubjectNotice || task.SubjectID != n.ID || task.Kind != TaskContactFailed {
+			t.Fatalf("task = %+v", task)
 		}
 		sigs, err := db.FindSignals(admin(), tether.SignalContactLapse, true, 10)
 		if err != nil || len(sigs) != 1 || sigs[0].PersonID != p.ID {
@@ -391,7 +397,7 @@ func TestNoticeFallback(t *testing.T) {
 		if ns, _, err := db.FindNotices(cw(), tether.NoticeFilter{PersonID: &p.ID}); err != nil || len(ns) != 3 {
 			t.Fatalf("notices = %d, %v; want 3", len(ns), err)
 		}
-		tasks, err := db.FindTasks(cw(), &p.ID, TaskOpen)
+		tasks, _, err := db.FindTasks(cw(), tether.TaskFilter{PersonID: &p.ID, State: TaskOpen})
 		if err != nil || len(tasks) != 3 {
 			t.Fatalf("tasks = %d, %v; want one per failure", len(tasks), err)
 		}
@@ -427,8 +433,9 @@ func TestOutboxFailWithoutContactFault(t *testing.T) {
 		if c, err := db.FindContactPointByID(cw(), pts[tether.KindEmail].ID); err != nil || c.Verification == tether.Failed {
 			t.Fatalf("email point = %+v, %v: the channel's failure marked it failed", c, err)
 		}
-		tasks, err := db.FindTasks(cw(), &p.ID, TaskOpen)
-		if err != nil || len(tasks) != 1 || tasks[0].Kind != TaskSendFailed {
+		tasks, _, err := db.FindTasks(cw(), tether.TaskFilter{PersonID: &p.ID, State: TaskOpen})
+		if err != nil || len(tasks) != 1 || tasks[0].Kind != TaskSendFailed || tasks[0].Queue != tether.QueueContact ||
+			tasks[0].Priority != tether.PriorityHigh || tasks[0].DueOn != "2026-03-03" {
 			t.Fatalf("tasks = %+v, %v", tasks, err)
 		}
 		if sigs, err := db.FindSignals(admin(), tether.SignalContactLapse, true, 10); err != nil || len(sigs) != 0 {

@@ -486,10 +486,10 @@ func (db *DB) OutboxRetry(ctx context.Context, itemID int64, worker, reason stri
 }
 
 // OutboxFail records a permanent failure: the item and the notice fail and
-// a caseworker gets a task, in one transaction. When contactFault (the
-// channel refused the contact point itself) the point is also marked
-// failed and a contact-lapse signal is raised; otherwise the failure is the
-// channel's and the person's contact details stand.
+// a task joins the contact management queue, in one transaction. When
+// contactFault (the channel refused the contact point itself) the point is
+// also marked failed and a contact-lapse signal is raised; otherwise the
+// failure is the channel's and the person's contact details stand.
 func (db *DB) OutboxFail(ctx context.Context, itemID int64, worker, reason string, contactFault bool) error {
 	reason = clip(strings.TrimSpace(reason), 500)
 	if reason == "" {
@@ -516,7 +516,9 @@ func (db *DB) OutboxFail(ctx context.Context, itemID int64, worker, reason strin
 			return tx.contactFailed(n, reason)
 		}
 		nid := n.ID
-		return tx.openTask(&tether.Task{PersonID: n.PersonID, Kind: TaskSendFailed, NoticeID: &nid, ContactPointID: n.ContactPointID,
+		return tx.openTask(&tether.Task{Queue: tether.QueueContact, Priority: tether.PriorityHigh,
+			PersonID: n.PersonID, Kind: TaskSendFailed, SubjectKind: tether.SubjectNotice, SubjectID: nid,
+			NoticeID: &nid, ContactPointID: n.ContactPointID,
 			Summary: "Notice " + n.Ref + " (" + n.TemplateKey + ") could not be sent through " + it.Channel + " (" + reason +
 				"). The contact details were not at fault: send it again, or by another method."})
 	})

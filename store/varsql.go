@@ -23,6 +23,14 @@ func (tx *Tx) queryVar(q string, args ...any) (*sql.Rows, error) {
 	return tx.Tx.QueryContext(tx.ctx, q, args...)
 }
 
+// execVar runs a statement of varying text with ? placeholders.
+func (tx *Tx) execVar(q string, args ...any) (sql.Result, error) {
+	if tx.db.Dialect == Postgres {
+		return tx.Tx.ExecContext(tx.ctx, dollarPlaceholders(q), append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	}
+	return tx.Tx.ExecContext(tx.ctx, q, args...)
+}
+
 // dollarPlaceholders is rebind without the cache: ? becomes $1, $2...
 func dollarPlaceholders(q string) string {
 	var b strings.Builder

@@ -36,7 +36,7 @@ var garbageIDs = []string{"abc", "0", "-1", "1.5", "1e3", "0x10", "9999999999999
 // garbageQueries are query strings for every GET route.
 var garbageQueries = func() []string {
 	names := []string{"name", "ref", "date_of_birth", "postcode", "limit", "offset", "no_working_channel", "entity", "entity_id", "actor",
-		"person_id", "state", "method"}
+		"person_id", "state", "method", "queue", "assignee", "due_before"}
 	values := []string{"", "-1", "abc", "99999999999999999999", "1e9", "9223372036854775807", "%00", "%FF%FE", "%", "%zz",
 		"'+OR+1=1+--", strings.Repeat("a", 3000), "0", "true", "TH-00000000A", "1990-13-45", "SW1A+1AA"}
 	var qs []string
@@ -73,6 +73,12 @@ var routeInputs = map[string]any{
 	"POST /api/v1/clarity":                          clarityInput{},
 	"POST /api/v1/channels/{channel}/resume":        struct{}{},
 	"POST /api/v1/tasks/{id}/done":                  taskDoneInput{},
+	"POST /api/v1/tasks/{id}/claim":                 taskClaimInput{},
+	"POST /api/v1/tasks/{id}/release":               taskReleaseInput{},
+	"POST /api/v1/tasks/{id}/cancel":                taskCancelInput{},
+	"POST /api/v1/tasks/{id}/reassign":              taskReassignInput{},
+	"PATCH /api/v1/tasks/{id}":                      taskPatch{},
+	"POST /api/v1/users/{id}/tasks/reassign":        reassignAllInput{},
 	"POST /api/v1/callbacks/notify/delivery":        notify.Receipt{},
 	"POST /api/v1/callbacks/notify/returned-letter": notify.ReturnedLetter{},
 }

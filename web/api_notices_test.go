@@ -286,10 +286,14 @@ func TestNotifyCallbacks(t *testing.T) {
 	if len(tasks.Tasks) != 1 || tasks.Tasks[0].NoticeID == nil || *tasks.Tasks[0].NoticeID != failed.ID {
 		t.Fatalf("tasks after a permanent failure: %+v", tasks.Tasks)
 	}
-	resp, _ = ts.do(t, "POST", "/api/v1/tasks/"+strconv.FormatInt(tasks.Tasks[0].ID, 10)+"/done", ts.token(tether.RoleCaseworker),
-		map[string]any{"note": "Rang them; new email recorded"})
-	if resp.StatusCode != http.StatusNoContent {
-		t.Errorf("task done: %d", resp.StatusCode)
+	if task := tasks.Tasks[0]; task.Queue != tether.QueueContact || task.Priority != tether.PriorityHigh || task.State != tether.TaskOpen {
+		t.Errorf("the failed delivery's task: %+v", task)
+	}
+	var done tether.Task
+	ts.doJSON(t, "POST", "/api/v1/tasks/"+strconv.FormatInt(tasks.Tasks[0].ID, 10)+"/done", ts.token(tether.RoleCaseworker),
+		map[string]any{"note": "Rang them; new email recorded"}, http.StatusOK, &done)
+	if done.State != tether.TaskDone || done.DoneNote != "Rang them; new email recorded" {
+		t.Errorf("task done: %+v", done)
 	}
 
 	// Returned letters: the token, then the notice.

@@ -91,6 +91,10 @@ func TestBrowserPages(t *testing.T) {
 		{"templates", "/templates", "Templates", true},
 		{"template_new", "/templates/new", "New template", true},
 		{"template_editor", site.TemplatePath, site.TemplateTitle, true},
+		{"my_tasks", "/tasks", "My tasks", true},
+		{"queues", "/queues", "Queues", true},
+		{"queue", "/queues/contact", "Contact management", true},
+		{"task", site.TaskPath, "Check address", true},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
@@ -276,6 +280,8 @@ type browserSite struct {
 	// A notice served to file for the person, and a starter template.
 	NoticePath, NoticeRef       string
 	TemplatePath, TemplateTitle string
+	// A task about the person, claimed by the signed-in caseworker.
+	TaskPath string
 }
 
 // newBrowserSite starts the real server and store with a signed-in
@@ -321,8 +327,18 @@ func newBrowserSite(t *testing.T) browserSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	task := &tether.Task{Queue: tether.QueueContact, Kind: "check-address", Priority: tether.PriorityHigh, PersonID: p.ID,
+		Summary: "Check the address the council gave"}
+	if err := ts.db.OpenTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	cwCtx := tether.NewContextWithActor(context.Background(), tether.ActorOf(ts.user(tether.RoleCaseworker)))
+	if _, err := ts.db.ClaimTask(cwCtx, task.ID, 0); err != nil {
+		t.Fatal(err)
+	}
 	c := ts.signIn(t, tether.RoleCaseworker)
-	return browserSite{URL: ts.URL, Session: sessionValue(t, ts, c),
+	return browserSite{TaskPath: "/tasks/" + strconv.FormatInt(task.ID, 10),
+		URL: ts.URL, Session: sessionValue(t, ts, c),
 		PersonPath: "/people/" + strconv.FormatInt(p.ID, 10), PersonName: "Amina Yusuf",
 		NoticePath: "/notices/" + strconv.FormatInt(n.ID, 10), NoticeRef: n.Ref,
 		TemplatePath: "/templates/" + strconv.FormatInt(tpl.ID, 10), TemplateTitle: tpl.Title}

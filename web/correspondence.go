@@ -9,7 +9,7 @@ import (
 )
 
 // Correspondence is what the server needs for notices, templates, the
-// outbox, delivery evidence and tasks. *store.DB implements it.
+// outbox and delivery evidence. *store.DB implements it.
 type Correspondence interface {
 	// Notices.
 	CreateNotice(ctx context.Context, r *tether.NoticeRequest) (*tether.Notice, error)
@@ -36,10 +36,6 @@ type Correspondence interface {
 	// Delivery evidence from the channels' callbacks.
 	RecordDelivery(ctx context.Context, d tether.DeliveryReport) (*tether.Notice, error)
 	RecordReturnedLetter(ctx context.Context, r tether.ReturnedLetter) (*tether.Notice, error)
-
-	// Tasks for caseworkers.
-	FindTasks(ctx context.Context, personID *int64, state string) ([]*tether.Task, error)
-	CompleteTask(ctx context.Context, id int64, note string) error
 }
 
 // withCorr answers 404 when the server has no correspondence service, so

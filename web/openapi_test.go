@@ -217,8 +217,20 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"ClarityAnswer":   clarityAnswer{},
 		"Outbox":          outboxAnswer{},
 		"ChannelState":    tether.ChannelState{},
-		"TaskList":        taskList{},
-		"Task":            tether.Task{},
+		// Work queues.
+		"Task":              tether.Task{},
+		"TaskList":          taskList{},
+		"TaskEvent":         tether.TaskEvent{},
+		"TaskEvents":        taskEvents{},
+		"QueueCount":        tether.QueueCount{},
+		"QueueList":         queueList{},
+		"TaskClaimInput":    taskClaimInput{},
+		"TaskReleaseInput":  taskReleaseInput{},
+		"TaskCancelInput":   taskCancelInput{},
+		"TaskReassignInput": taskReassignInput{},
+		"TaskPatch":         taskPatch{},
+		"ReassignAllInput":  reassignAllInput{},
+		"ReassignAllAnswer": reassignAllAnswer{},
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]

@@ -7,14 +7,13 @@ import (
 	"tether/clarity"
 )
 
-// corrFake is the correspondence the golden pages show: two templates, one
-// notice with its timeline and an open task for person 1.
+// corrFake is the correspondence the golden pages show: two templates, and
+// two notices for person 1, one with its timeline.
 type corrFake struct {
 	Correspondence
 	templates []*tether.Template
 	notices   []*tether.Notice
 	events    []*tether.NoticeEvent
-	tasks     []*tether.Task
 }
 
 func newCorrFake() *corrFake {
@@ -62,10 +61,7 @@ func newCorrFake() *corrFake {
 		{ID: 3, NoticeID: 1, At: fakeAt("2026-02-24T16:00:00Z"), Status: "received", State: tether.NoticeDelivered, Source: "notify-callback",
 			Detail: "notify letter received", Actor: "system:notify-callback"},
 	}
-	nid := int64(2)
-	tasks := []*tether.Task{{ID: 1, PersonID: 1, Kind: "serve-to-file", NoticeID: &nid, Summary: "Give them a copy of the notice served to file",
-		State: "open", CreatedAt: fakeAt("2026-02-27T11:00:00Z")}}
-	return &corrFake{templates: []*tether.Template{letter, sms}, notices: []*tether.Notice{onFile, notice}, events: events, tasks: tasks}
+	return &corrFake{templates: []*tether.Template{letter, sms}, notices: []*tether.Notice{onFile, notice}, events: events}
 }
 
 func (f *corrFake) FindNotices(ctx context.Context, flt tether.NoticeFilter) ([]*tether.Notice, int, error) {
@@ -93,16 +89,6 @@ func (f *corrFake) NoticeTimeline(ctx context.Context, id int64) ([]*tether.Noti
 	for _, e := range f.events {
 		if e.NoticeID == id {
 			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
-func (f *corrFake) FindTasks(ctx context.Context, personID *int64, state string) ([]*tether.Task, error) {
-	var out []*tether.Task
-	for _, t := range f.tasks {
-		if (personID == nil || *personID == t.PersonID) && (state == "" || state == t.State) {
-			out = append(out, t)
 		}
 	}
 	return out, nil

@@ -56,6 +56,20 @@ func TestPageGolden(t *testing.T) {
 		{name: "notice_new", method: "GET", path: "/people/1/notices/new", user: "caseworker", status: 200},
 		{name: "notice_new_errors", method: "POST", path: "/people/1/notices/preview", user: "caseworker", status: 400,
 			form: url.Values{"template_key": {"reporting-notice-letter"}, "method": {""}, "p-reporting-notice-letter-date": {"16 March 2026"}}},
+		{name: "my_tasks", method: "GET", path: "/tasks", user: "caseworker", status: 200},
+		{name: "queues", method: "GET", path: "/queues", user: "caseworker", status: 200},
+		{name: "queues_inspector", method: "GET", path: "/queues", user: "inspector", status: 200},
+		{name: "queue", method: "GET", path: "/queues/contact", user: "caseworker", status: 200},
+		{name: "task", method: "GET", path: "/tasks/1?done=claim", user: "caseworker", status: 200},
+		{name: "task_open", method: "GET", path: "/tasks/2", user: "caseworker", status: 200},
+		{name: "task_done", method: "GET", path: "/tasks/4", user: "caseworker", status: 200},
+		{name: "task_done_errors", method: "POST", path: "/tasks/1/done", user: "caseworker", status: 400,
+			form: url.Values{"version": {"3"}, "note": {"  "}}},
+		{name: "task_change_errors", method: "POST", path: "/tasks/1/change", user: "caseworker", status: 400,
+			form: url.Values{"version": {"3"}, "priority": {"high"}, "due-day": {"31"}, "due-month": {"2"}, "due-year": {"2026"}}},
+		{name: "task_claim_conflict", method: "POST", path: "/tasks/2/claim", user: "caseworker", status: 409,
+			form: url.Values{"version": {"1"}}},
+		{name: "tasks_reassign", method: "GET", path: "/tasks/reassign", user: "admin", status: 200},
 		{name: "not_found", method: "GET", path: "/people/99", user: "caseworker", status: 404},
 		{name: "server_error", method: "GET", path: "/people/500", user: "caseworker", status: 500},
 	}
@@ -124,7 +138,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 func newPageFakeServer(t *testing.T) *Server {
 	t.Helper()
 	f := newPageFake()
-	svc := Services{People: f, Contacts: f, Users: f, Credentials: f, Correspondence: newCorrFake()}
+	svc := Services{People: f, Contacts: f, Users: f, Credentials: f, Correspondence: newCorrFake(), Tasks: newTasksFake()}
 	return New(svc, Config{}, tether.NewManualClock(goldenNow), nil)
 }
 
@@ -209,15 +223,21 @@ func newPageFake() *pageFake {
 
 func fakePtr[T any](v T) *T { return &v }
 
-// sessions are the fake cookies: "caseworker" and "inspector".
+// sessions are the fake cookies: "caseworker", "inspector" and "admin".
 func (f *pageFake) SessionUser(ctx context.Context, token string) (*tether.User, *tether.Session, error) {
 	switch token {
 	case "caseworker":
 		return f.users[1], &tether.Session{UserID: 1, ExpiresAt: goldenNow.Add(time.Hour)}, nil
 	case "inspector":
 		return f.users[3], &tether.Session{UserID: 3, ExpiresAt: goldenNow.Add(time.Hour)}, nil
+	case "admin":
+		return f.users[2], &tether.Session{UserID: 2, ExpiresAt: goldenNow.Add(time.Hour)}, nil
 	}
 	return nil, nil, tether.Errorf(tether.EUNAUTHORIZED, "No session.")
+}
+
+func (f *pageFake) FindUsers(ctx context.Context) ([]*tether.User, error) {
+	return []*tether.User{f.users[2], f.users[3], f.users[1]}, nil
 }
 
 func (f *pageFake) FindUserByID(ctx context.Context, id int64) (*tether.User, error) {

@@ -104,11 +104,14 @@ type personCorrespondence struct {
 	Shown   bool
 	Notices []noticeRow
 	Total   int
-	Tasks   []*tether.Task
+	// Tasks are the person's tasks still to do, in the queues the user
+	// works.
+	Tasks []taskRow
 }
 
-// loadPersonCorrespondence reads a person's notices and open tasks for
-// their page; only department users see them.
+// loadPersonCorrespondence reads a person's notices and the tasks still to
+// do about them for their page; only department users see notices, and
+// only those who work tasks see tasks.
 func (s *Server) loadPersonCorrespondence(r *http.Request, personID int64) (personCorrespondence, error) {
 	var c personCorrespondence
 	if s.Correspondence == nil || !isDepartment(currentUser(r)) {
@@ -118,11 +121,14 @@ func (s *Server) loadPersonCorrespondence(r *http.Request, personID int64) (pers
 	if err != nil {
 		return c, err
 	}
-	tasks, err := s.Correspondence.FindTasks(r.Context(), &personID, "open")
-	if err != nil {
-		return c, err
+	c.Shown, c.Notices, c.Total = true, s.noticeRows(r.Context(), ns), total
+	if s.Tasks != nil && tether.WorksTasks(currentUser(r).Role) {
+		tasks, _, err := s.Tasks.FindTasks(r.Context(), tether.TaskFilter{PersonID: &personID, State: tether.TaskActive, Limit: 20})
+		if err != nil {
+			return c, err
+		}
+		c.Tasks = s.taskRows(tasks)
 	}
-	c.Shown, c.Notices, c.Total, c.Tasks = true, s.noticeRows(r.Context(), ns), total, tasks
 	return c, nil
 }
 
@@ -511,31 +517,4 @@ func (s *Server) pageNotices(w http.ResponseWriter, r *http.Request) {
 		return "/notices?" + v.Encode()
 	})
 	s.render(w, r, http.StatusOK, "notices", p)
-}
-
-// pageCompleteTask closes a task from the person's page.
-func (s *Server) pageCompleteTask(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	personID, _ := strconv.ParseInt(r.PostForm.Get("person_id"), 10, 64)
-	note := strings.TrimSpace(r.PostForm.Get("note"))
-	if note == "" {
-		note = "Done"
-	}
-	if err := s.Correspondence.CompleteTask(r.Context(), id, note); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if personID > 0 {
-		http.Redirect(w, r, personURL(personID, "task-done"), http.StatusSeeOther)
-		return
-	}
-	http.Redirect(w, r, "/notices", http.StatusSeeOther)
 }

@@ -67,7 +67,6 @@ var doneMessages = map[string]string{
 	"contact-point-changed":   "Contact point changed: the old one is kept in the history",
 	"contact-point-ended":     "Contact point ended",
 	"contact-point-confirmed": "Contact point confirmed as working",
-	"task-done":               "Task closed",
 }
 
 func (s *Server) pagePerson(w http.ResponseWriter, r *http.Request) {

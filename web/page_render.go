@@ -52,7 +52,8 @@ func mustParsePages() map[string]*template.Template {
 type layout struct {
 	Title string
 	User  *tether.User
-	// Nav names the active navigation item: "people" or "new-person".
+	// Nav names the active navigation item: "people", "new-person",
+	// "my-tasks", "queues"...
 	Nav string
 	// Back is the back link's address, if the page has one.
 	Back string
@@ -71,6 +72,9 @@ type layout struct {
 	CanSend bool
 	// CanSeeOutbox: the user may see the outbox and channel health.
 	CanSeeOutbox bool
+	// WorksTasks: the user works tasks (my tasks, a queue's list);
+	// SeesQueues: the user sees how much work each queue holds.
+	WorksTasks, SeesQueues bool
 	// Admin: the user is an administrator.
 	Admin bool
 	// Scripts are extra module scripts the page needs.
@@ -91,6 +95,10 @@ func (s *Server) newLayout(r *http.Request, title string) layout {
 		l.CanSend = slices.Contains(noticeWriters, l.User.Role)
 		l.CanSeeOutbox = slices.Contains(outboxReaders, l.User.Role)
 		l.Admin = l.User.Role == tether.RoleAdmin
+		if s.Tasks != nil {
+			l.WorksTasks = tether.WorksTasks(l.User.Role)
+			l.SeesQueues = slices.Contains(queueReaders, l.User.Role)
+		}
 	}
 	return l
 }

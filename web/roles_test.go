@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -100,6 +101,8 @@ func (f *roleFixture) point(t *testing.T) int64 {
 func (f *roleFixture) path(t *testing.T, pattern string, role tether.Role) string {
 	p := strings.ReplaceAll(pattern, "{$}", "")
 	p = strings.ReplaceAll(p, "{channel}", tether.SendNotifyEmail)
+	// Triage is worked by every role that works tasks.
+	p = strings.ReplaceAll(p, "{queue}", tether.QueueTriage)
 	if !strings.Contains(p, "{id}") {
 		return p
 	}
@@ -119,6 +122,8 @@ func (f *roleFixture) path(t *testing.T, pattern string, role tether.Role) strin
 		id = f.draft(t)
 	case strings.Contains(p, "/organisations/{id}"):
 		id = f.ts.org.ID
+	case strings.Contains(p, "/tasks/{id}"):
+		id = f.task(t, role, strings.HasSuffix(p, "/release")).ID
 	case strings.Contains(p, "/tokens/{id}") && role != "":
 		_, tok, err := f.ts.db.CreateAPIToken(f.ts.ctx(), f.ts.user(role).ID, "role table")
 		if err != nil {
@@ -129,6 +134,26 @@ func (f *roleFixture) path(t *testing.T, pattern string, role tether.Role) strin
 		id = 999999
 	}
 	return strings.ReplaceAll(p, "{id}", strconv.FormatInt(id, 10))
+}
+
+// task opens a fresh task in the triage queue about the person, so that
+// each request that changes one meets a task it may change; claimed by the
+// role's user when claimed is set (and the role works tasks).
+func (f *roleFixture) task(t *testing.T, role tether.Role, claimed bool) *tether.Task {
+	t.Helper()
+	task := &tether.Task{Queue: tether.QueueTriage, Kind: "role-table", PersonID: f.person.ID, Summary: "Role table"}
+	if err := f.ts.db.OpenTask(f.ts.ctx(), task); err != nil {
+		t.Fatal(err)
+	}
+	if claimed && role != "" && tether.WorksTasks(role) {
+		ctx := tether.NewContextWithActor(context.Background(), tether.ActorOf(f.ts.user(role)))
+		claimedTask, err := f.ts.db.ClaimTask(ctx, task.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return claimedTask
+	}
+	return task
 }
 
 // query is the query string a GET route needs to do its work. The search
@@ -189,6 +214,14 @@ func (f *roleFixture) apiBody(t *testing.T, rt route, role tether.Role) any {
 		return map[string]any{"channel": "letter", "body": "Dear ((name))\n\nPlease call us.", "personalisation": map[string]string{"name": "Tess"}}
 	case "POST /api/v1/tasks/{id}/done":
 		return map[string]any{"note": "Called them"}
+	case "POST /api/v1/tasks/{id}/cancel":
+		return map[string]any{"reason": "No longer needed"}
+	case "POST /api/v1/tasks/{id}/reassign":
+		return map[string]any{"to": f.target.ID}
+	case "PATCH /api/v1/tasks/{id}":
+		return map[string]any{"priority": "urgent", "due_on": "2026-03-04"}
+	case "POST /api/v1/users/{id}/tasks/reassign":
+		return map[string]any{"to": nil, "note": "Role table"}
 	case "POST /api/v1/callbacks/notify/delivery":
 		return map[string]any{"id": "6f0e5d3c-2b1a-4c9d-8e7f-0a1b2c3d4e5f", "reference": nil, "to": "someone@example.org",
 			"status": "delivered", "created_at": "2026-03-02T09:00:00.000000Z", "completed_at": "2026-03-02T09:01:00.000000Z",
@@ -233,6 +266,14 @@ func (f *roleFixture) pageForm(t *testing.T, rt route, role tether.Role) url.Val
 		return url.Values{"how": {"Handed over at the reporting centre"}}
 	case "POST /tasks/{id}/done":
 		return url.Values{"note": {"Called them"}}
+	case "POST /tasks/{id}/cancel":
+		return url.Values{"reason": {"No longer needed"}}
+	case "POST /tasks/{id}/reassign":
+		return url.Values{"to": {strconv.FormatInt(f.target.ID, 10)}}
+	case "POST /tasks/{id}/change":
+		return url.Values{"priority": {"urgent"}, "due-day": {"4"}, "due-month": {"3"}, "due-year": {"2026"}}
+	case "POST /tasks/reassign":
+		return url.Values{"from": {strconv.FormatInt(f.target.ID, 10)}, "to": {""}}
 	case "POST /templates":
 		return url.Values{"key": {fmt.Sprintf("role-page-%d", f.n)}, "title": {"Role page"}, "kind": {"general"}, "channel": {"letter"},
 			"placeholders": {"name"}, "language": {"en"}, "body": {"Dear ((name))\n\nThank you for your letter."}, "action": {"save"}}
@@ -391,6 +432,15 @@ func TestRoleKeyRules(t *testing.T) {
 		{tether.RoleOrganisation, "GET", "/api/v1/notices", nil, 403},
 		{tether.RoleOrganisation, "GET", "/api/v1/templates", nil, 403},
 		{tether.RoleOrganisation, "GET", "/api/v1/tasks", nil, 403},
+		// Work queues: inspectors see the counts, not the tasks.
+		{tether.RoleInspector, "GET", "/api/v1/tasks", nil, 403},
+		{tether.RoleInspector, "GET", "/api/v1/queues", nil, 200},
+		{tether.RoleOrganisation, "GET", "/api/v1/queues", nil, 403},
+		{tether.RoleEnquiries, "GET", "/api/v1/tasks?queue=triage", nil, 200},
+		{tether.RoleEnquiries, "GET", "/api/v1/tasks?queue=contact", nil, 403},
+		{tether.RoleCaseworker, "GET", "/api/v1/tasks?assignee=me&state=claimed", nil, 200},
+		{tether.RoleCaseworker, "POST", user + "/tasks/reassign", map[string]any{"to": nil}, 403},
+		{tether.RoleAdmin, "POST", user + "/tasks/reassign", map[string]any{"to": nil}, 200},
 		{tether.RoleInspector, "GET", "/api/v1/notices", nil, 200},
 		{tether.RoleInspector, "GET", "/api/v1/outbox", nil, 200},
 		{tether.RoleInspector, "POST", "/api/v1/notices", map[string]any{"person_id": f.person.ID}, 403},

@@ -59,7 +59,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/audit", Roles: auditReaders, API: true, Summary: "Read the audit log", Handler: s.apiListAudit},
 		{Method: "GET", Pattern: "/api/v1/audit/verify", Roles: admins, API: true, Summary: "Verify the audit log's hash chain", Handler: s.apiVerifyAudit},
 
-		// Correspondence: notices, templates, the outbox, tasks.
+		// Correspondence: notices, templates, the outbox.
 		{Method: "POST", Pattern: "/api/v1/notices", Roles: noticeWriters, API: true, Summary: "Send a notice", Handler: s.withCorr(s.apiCreateNotice)},
 		{Method: "POST", Pattern: "/api/v1/notices/preview", Roles: noticeWriters, API: true, Summary: "Work out a notice without sending it", Handler: s.withCorr(s.apiPreviewNotice)},
 		{Method: "GET", Pattern: "/api/v1/notices", Roles: staff, API: true, Summary: "List notices", Handler: s.withCorr(s.apiListNotices)},
@@ -76,8 +76,19 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/api/v1/clarity", Roles: writers, API: true, Summary: "Check a text's clarity and preview it", Handler: s.withCorr(s.apiClarity)},
 		{Method: "GET", Pattern: "/api/v1/outbox", Roles: outboxReaders, API: true, Summary: "The sending channels' health and the outbox counts", Handler: s.withCorr(s.apiOutbox)},
 		{Method: "POST", Pattern: "/api/v1/channels/{channel}/resume", Roles: admins, API: true, Summary: "Resume a paused channel", Handler: s.withCorr(s.apiResumeChannel)},
-		{Method: "GET", Pattern: "/api/v1/tasks", Roles: staff, API: true, Summary: "List caseworkers' tasks", Handler: s.withCorr(s.apiListTasks)},
-		{Method: "POST", Pattern: "/api/v1/tasks/{id}/done", Roles: writers, API: true, Summary: "Close a task", Handler: s.withCorr(s.apiCompleteTask)},
+
+		// Work queues: every module's tasks.
+		{Method: "GET", Pattern: "/api/v1/queues", Roles: queueReaders, API: true, Summary: "The queues and how much work each holds", Handler: s.withTasks(s.apiQueues)},
+		{Method: "GET", Pattern: "/api/v1/tasks", Roles: taskWorkers, API: true, Summary: "List tasks by due date and priority", Handler: s.withTasks(s.apiListTasks)},
+		{Method: "GET", Pattern: "/api/v1/tasks/{id}", Roles: taskWorkers, API: true, Summary: "Read a task", Handler: s.withTasks(s.apiGetTask)},
+		{Method: "PATCH", Pattern: "/api/v1/tasks/{id}", Roles: taskWorkers, API: true, Summary: "Change a task's priority or due date", Handler: s.withTasks(s.apiChangeTask())},
+		{Method: "GET", Pattern: "/api/v1/tasks/{id}/events", Roles: taskWorkers, API: true, Summary: "A task's history", Handler: s.withTasks(s.apiTaskEvents)},
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/claim", Roles: taskWorkers, API: true, Summary: "Claim a task", Handler: s.withTasks(s.apiClaimTask())},
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/release", Roles: taskWorkers, API: true, Summary: "Put a task back in its queue", Handler: s.withTasks(s.apiReleaseTask())},
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/done", Roles: taskWorkers, API: true, Summary: "Close a task as done", Handler: s.withTasks(s.apiCompleteTask())},
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/cancel", Roles: taskWorkers, API: true, Summary: "Cancel a task", Handler: s.withTasks(s.apiCancelTask())},
+		{Method: "POST", Pattern: "/api/v1/tasks/{id}/reassign", Roles: taskWorkers, API: true, Summary: "Give a task to another user", Handler: s.withTasks(s.apiReassignTask())},
+		{Method: "POST", Pattern: "/api/v1/users/{id}/tasks/reassign", Roles: admins, API: true, Summary: "Move every task a user has claimed", Handler: s.withTasks(s.apiReassignAll)},
 
 		// GOV.UK Notify callbacks: authenticated by the callback token only.
 		{Method: "POST", Pattern: "/api/v1/callbacks/notify/delivery", Roles: public, API: true, Summary: "GOV.UK Notify delivery receipt", Handler: s.withCorr(s.callbackDelivery)},
@@ -107,7 +118,6 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/notices", Roles: staff, Handler: s.withCorr(s.pageNotices)},
 		{Method: "GET", Pattern: "/notices/{id}", Roles: staff, Handler: s.withCorr(s.pageNotice)},
 		{Method: "POST", Pattern: "/notices/{id}/copy-given", Roles: writers, Handler: s.withCorr(s.pageCopyGiven)},
-		{Method: "POST", Pattern: "/tasks/{id}/done", Roles: writers, Handler: s.withCorr(s.pageCompleteTask)},
 		{Method: "GET", Pattern: "/outbox", Roles: outboxReaders, Handler: s.withCorr(s.pageOutbox)},
 		{Method: "POST", Pattern: "/outbox/{channel}/resume", Roles: admins, Handler: s.withCorr(s.pageResumeChannel)},
 		{Method: "GET", Pattern: "/templates", Roles: staff, Handler: s.withCorr(s.pageTemplates)},
@@ -116,5 +126,17 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/templates/{id}", Roles: staff, Handler: s.withCorr(s.pageTemplate)},
 		{Method: "POST", Pattern: "/templates/{id}", Roles: writers, Handler: s.withCorr(s.pageSaveTemplate)},
 		{Method: "POST", Pattern: "/template-versions/{id}/publish", Roles: writers, Handler: s.withCorr(s.pagePublishVersion)},
+		{Method: "GET", Pattern: "/tasks", Roles: taskWorkers, Handler: s.withTasks(s.pageMyTasks)},
+		{Method: "GET", Pattern: "/queues", Roles: queueReaders, Handler: s.withTasks(s.pageQueues)},
+		{Method: "GET", Pattern: "/queues/{queue}", Roles: taskWorkers, Handler: s.withTasks(s.pageQueue)},
+		{Method: "GET", Pattern: "/tasks/{id}", Roles: taskWorkers, Handler: s.withTasks(s.pageTask)},
+		{Method: "POST", Pattern: "/tasks/{id}/claim", Roles: taskWorkers, Handler: s.withTasks(s.pageTaskAction(taskClaim))},
+		{Method: "POST", Pattern: "/tasks/{id}/release", Roles: taskWorkers, Handler: s.withTasks(s.pageTaskAction(taskRelease))},
+		{Method: "POST", Pattern: "/tasks/{id}/done", Roles: taskWorkers, Handler: s.withTasks(s.pageTaskAction(taskDone))},
+		{Method: "POST", Pattern: "/tasks/{id}/cancel", Roles: taskWorkers, Handler: s.withTasks(s.pageTaskAction(taskCancel))},
+		{Method: "POST", Pattern: "/tasks/{id}/reassign", Roles: taskWorkers, Handler: s.withTasks(s.pageTaskAction(taskReassign))},
+		{Method: "POST", Pattern: "/tasks/{id}/change", Roles: taskWorkers, Handler: s.withTasks(s.pageTaskAction(taskChange))},
+		{Method: "GET", Pattern: "/tasks/reassign", Roles: admins, Handler: s.withTasks(s.pageReassignAllForm)},
+		{Method: "POST", Pattern: "/tasks/reassign", Roles: admins, Handler: s.withTasks(s.pageReassignAll)},
 	}
 }

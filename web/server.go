@@ -27,9 +27,12 @@ type Services struct {
 	Users       tether.UserService
 	Credentials tether.CredentialService
 	Audit       tether.AuditService
-	// Correspondence sends notices and keeps templates, the outbox, delivery
-	// evidence and tasks; nil leaves those routes answering 404.
+	// Correspondence sends notices and keeps templates, the outbox and
+	// delivery evidence; nil leaves those routes answering 404.
 	Correspondence Correspondence
+	// Tasks are the work queues every module puts work in; nil leaves
+	// their routes answering 404.
+	Tasks tether.TaskService
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(ctx context.Context) error
 }
@@ -113,6 +116,20 @@ var (
 	noticeWriters = []tether.Role{tether.RoleAdmin, tether.RoleCaseworker, tether.RoleEnquiries}
 	// outboxReaders may see the outbox and the health of the channels.
 	outboxReaders = []tether.Role{tether.RoleAdmin, tether.RoleCaseworker, tether.RoleInspector}
+	// taskWorkers work the queues of tether.Queues; which queues depends
+	// on the role, and the store checks that.
+	taskWorkers = func() []tether.Role {
+		var roles []tether.Role
+		for _, r := range tether.Roles {
+			if tether.WorksTasks(r) {
+				roles = append(roles, r)
+			}
+		}
+		return roles
+	}()
+	// queueReaders see how much work each queue holds: numbers only, so
+	// inspectors too.
+	queueReaders = staff
 )
 
 // shutdownGrace is how long in-flight requests get when the server stops.
