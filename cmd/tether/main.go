@@ -70,7 +70,9 @@ func commands() []*command {
 		orgsAddCommand(), orgsListCommand(),
 		importPeopleCommand(), exportPeopleCommand(),
 		templatesCheckCommand(), templatesSeedCommand(), templatesListCommand(),
-		holidaysLoadCommand(), holidaysShowCommand(), dispatchCommand(),
+		holidaysLoadCommand(), holidaysShowCommand(),
+		noticesSendCommand(), noticesListCommand(), noticesShowCommand(), noticesProofCommand(), noticesCancelCommand(),
+		dispatchCommand(),
 		demoCommand(), auditVerifyCommand(), benchImportCommand(),
 	}
 }
@@ -85,6 +87,7 @@ var groups = map[string]string{
 	"bench":     "measure performance",
 	"templates": "check, seed and list letter, email and text message templates",
 	"holidays":  "load and show bank holidays for working-day deadlines",
+	"notices":   "send notices, list them, show their timeline and proof of service, cancel them",
 }
 
 // usageError is a mistake in the command line: the status is 2.
