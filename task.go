@@ -40,6 +40,9 @@ const (
 	TaskActionCancelled  = "cancelled"
 	TaskActionPriority   = "priority" // the priority changed
 	TaskActionDue        = "due"      // the due date changed
+	// TaskActionOverdue: the task passed its due date still to do; the
+	// sweep marks it once and raises its priority by one step.
+	TaskActionOverdue = "overdue"
 )
 
 // Task kinds that correspondence opens.
@@ -506,4 +509,19 @@ func ParseUserRef(s string) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	return id, err == nil && id > 0
+}
+
+// OverduePriority is the priority a task still to do takes when it passes
+// its due date: one step more urgent, and urgent stays urgent.
+func OverduePriority(key string) string {
+	p, ok := PriorityByKey(key)
+	if !ok {
+		return key
+	}
+	for _, q := range Priorities {
+		if q.Rank == max(1, p.Rank-1) {
+			return q.Key
+		}
+	}
+	return key
 }

@@ -253,3 +253,12 @@ func TestUserRef(t *testing.T) {
 		}
 	}
 }
+
+func TestOverduePriority(t *testing.T) {
+	for in, want := range map[string]string{PriorityLow: PriorityNormal, PriorityNormal: PriorityHigh,
+		PriorityHigh: PriorityUrgent, PriorityUrgent: PriorityUrgent, "unknown": "unknown"} {
+		if got := OverduePriority(in); got != want {
+			t.Errorf("OverduePriority(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

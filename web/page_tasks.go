@@ -37,6 +37,7 @@ var (
 		tether.TaskActionOpened: "Opened", tether.TaskActionClaimed: "Claimed", tether.TaskActionReleased: "Put back in the queue",
 		tether.TaskActionReassigned: "Given to someone else", tether.TaskActionDone: "Done", tether.TaskActionCancelled: "Cancelled",
 		tether.TaskActionPriority: "Priority changed", tether.TaskActionDue: "Due date changed",
+		tether.TaskActionOverdue: "Past its due date",
 	}
 	// taskBanners are the banners after a change, by ?done=.
 	taskBanners = map[string]string{
@@ -340,6 +341,10 @@ func eventChange(e *tether.TaskEvent) string {
 		return "from " + priorityName(e.From) + " to " + priorityName(e.To)
 	case tether.TaskActionDue:
 		return "from " + displayDay(e.From) + " to " + displayDay(e.To)
+	case tether.TaskActionOverdue:
+		if e.From != e.To {
+			return "priority raised from " + priorityName(e.From) + " to " + priorityName(e.To)
+		}
 	}
 	return ""
 }

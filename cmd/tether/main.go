@@ -72,7 +72,7 @@ func commands() []*command {
 		templatesCheckCommand(), templatesSeedCommand(), templatesListCommand(),
 		holidaysLoadCommand(), holidaysShowCommand(),
 		noticesSendCommand(), noticesListCommand(), noticesShowCommand(), noticesProofCommand(), noticesCancelCommand(),
-		dispatchCommand(),
+		dispatchCommand(), sweepCommand(),
 		demoCommand(), auditVerifyCommand(), benchImportCommand(),
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"tether"
+	"tether/store"
 )
 
 var noticeRefRE = regexp.MustCompile(`(?m)^Notice\s+(N-[A-Z0-9]+)$`)
@@ -103,5 +106,38 @@ func TestNoticesCLI(t *testing.T) {
 	}
 	if r := cli(t, env, "", "notices", "show", "N-NOSUCHNOTICE"); r.code != 1 {
 		t.Errorf("unknown notice: exit %d", r.code)
+	}
+}
+
+func TestSweepOnce(t *testing.T) {
+	t.Parallel()
+	env := dbEnv(t)
+	must(t, env, "migrate")
+	if r := must(t, env, "sweep", "-once"); !strings.Contains(r.stdout, "tasks-due: 0 done") {
+		t.Fatalf("empty sweep:\n%s", r.stdout)
+	}
+	db, err := store.Open(env["TETHER_DB"], tether.NewManualClock(testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	system := store.AsActor(tether.SystemActor)
+	p := &tether.Person{FamilyName: "Sweep", GivenNames: "Test"}
+	if err := db.CreatePerson(system, p); err != nil {
+		t.Fatal(err)
+	}
+	due := testNow.AddDate(0, 0, -3).Format("2006-01-02")
+	if err := db.OpenTask(system, &tether.Task{Queue: tether.QueueContact, Kind: "follow-up", Priority: tether.PriorityLow,
+		DueOn: due, PersonID: p.ID, Summary: "Call them back"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := must(t, env, "sweep", "-once"); !strings.Contains(r.stdout, "tasks-due: 1 done") {
+		t.Fatalf("sweep:\n%s", r.stdout)
+	}
+	if r := must(t, env, "sweep", "-once"); !strings.Contains(r.stdout, "tasks-due: 0 done") {
+		t.Fatalf("second sweep:\n%s", r.stdout)
+	}
+	if r := cli(t, env, "", "sweep", "-every", "10ms"); r.code != 2 {
+		t.Fatalf("-every 10ms: exit %d", r.code)
 	}
 }

@@ -42,6 +42,9 @@ goes by, so that notices made on the pages queue for the right one; with
 instances may dispatch against one PostgreSQL database: each notice is
 sent once.
 
+The background sweeps (see tether sweep -h) run every -sweep-every, also
+safely from several instances.
+
 Examples:
   tether serve
   tether serve -addr :8080 -secure-cookies
@@ -56,6 +59,7 @@ Examples:
 			callbackToken := fs.String(settingCallbackToken)
 			sc := bindSending(fs)
 			dispatchOn := fs.Bool(settingDispatch)
+			sweepEvery := fs.String(settingSweepEvery)
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("serve takes no arguments")
@@ -67,16 +71,21 @@ Examples:
 				if err := sc.check(); err != nil {
 					return err
 				}
-				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken, sc, *dispatchOn)
+				every, err := time.ParseDuration(*sweepEvery)
+				if err != nil || (every != 0 && every < time.Second) {
+					return usagef("-sweep-every must be a duration of at least 1s, like 1m, or 0 for never")
+				}
+				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken, sc, *dispatchOn, every)
 			}
 		},
 	}
 }
 
 // serve serves until ctx ends. sc configures the channels; with
-// dispatchOn the dispatcher and the Notify poller run beside the web server.
+// dispatchOn the dispatcher and the Notify poller run beside the web
+// server; the background sweeps run every sweepEvery (0: never).
 func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string, callbackToken string,
-	sc *sendingConfig, dispatchOn bool) error {
+	sc *sendingConfig, dispatchOn bool, sweepEvery time.Duration) error {
 	handler := slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
 	log := slog.New(handler)
 
@@ -134,6 +143,10 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if sweepEvery > 0 {
+		r := a.sweepRunner(db, log)
+		workers.Go(func() { r.Run(ctx, sweepEvery) })
+	}
 	if disp != nil {
 		workers.Go(func() { disp.Run(ctx) })
 		if poller != nil && *sc.pollEvery > 0 {
