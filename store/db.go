@@ -61,6 +61,9 @@ type DB struct {
 	// corr is the correspondence configuration and the holidays cache
 	// (notice.go, holiday.go).
 	corr correspondenceState
+	// statusTh are the contact status thresholds (status.go); nil for the
+	// defaults. Guarded by corr.mu.
+	statusTh *tether.StatusThresholds
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,

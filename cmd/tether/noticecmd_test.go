@@ -113,7 +113,8 @@ func TestSweepOnce(t *testing.T) {
 	t.Parallel()
 	env := dbEnv(t)
 	must(t, env, "migrate")
-	if r := must(t, env, "sweep", "-once"); !strings.Contains(r.stdout, "tasks-due: 0 done") {
+	if r := must(t, env, "sweep", "-once"); !strings.Contains(r.stdout, "tasks-due: 0 done") ||
+		!strings.Contains(r.stdout, "contact-signals: 0 done") || !strings.Contains(r.stdout, "status-escalation: 0 done") {
 		t.Fatalf("empty sweep:\n%s", r.stdout)
 	}
 	db, err := store.Open(env["TETHER_DB"], tether.NewManualClock(testNow))

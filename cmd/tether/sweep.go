@@ -19,6 +19,8 @@ var settingSweepEvery = setting{Flag: "sweep-every", Env: "TETHER_SWEEP_EVERY", 
 func sweeps(db *store.DB) []sweep.Sweep {
 	return []sweep.Sweep{
 		{Name: "tasks-due", What: "tasks marked overdue", Step: db.MarkOverdueTasks},
+		{Name: "contact-signals", What: "contact-lapse signals applied to contact status", Step: db.ConsumeLapseSignals},
+		{Name: "status-escalation", What: "people at risk now out of contact", Step: db.EscalateStatuses},
 	}
 }
 
@@ -40,8 +42,13 @@ under a lease, and each item is handled once, also when a run is killed
 part way (the next run does the rest). Every run is recorded.
 
 Sweeps:
-  tasks-due   tasks still to do after their due date are marked overdue
-              once, and their priority goes one step more urgent
+  tasks-due          tasks still to do after their due date are marked
+                     overdue once, and their priority goes one step more urgent
+  contact-signals    each contact-lapse signal (a bounce, a permanent
+                     failure, a returned letter) is applied to the person's
+                     contact status once: a person in contact becomes at risk
+  status-escalation  a person at risk with no contact re-established within
+                     5 working days becomes out of contact
 
 Examples:
   tether sweep -once
