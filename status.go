@@ -141,3 +141,12 @@ type StatusEvent struct {
 	Actor    string    `json:"actor"`
 	At       time.Time `json:"at"`
 }
+
+// PersonStatus is a person's contact status: since when, and while at
+// risk, the day they become out of contact unless contact is
+// re-established first (YYYY-MM-DD).
+type PersonStatus struct {
+	Status         string     `json:"status"`
+	Since          *time.Time `json:"since,omitempty"`
+	OutOfContactOn string     `json:"out_of_contact_on,omitempty"`
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"tether"
 	"tether/calendar"
@@ -44,13 +43,6 @@ func (db *DB) thresholds() tether.StatusThresholds {
 		return tether.DefaultStatusThresholds()
 	}
 	return *db.statusTh
-}
-
-// PersonStatus is a person's contact status as stored.
-type PersonStatus struct {
-	Status         string     `json:"status"`
-	Since          *time.Time `json:"since,omitempty"`
-	OutOfContactOn string     `json:"out_of_contact_on,omitempty"`
 }
 
 // applyStatus applies cause to the person's status in tx: the person is
@@ -267,8 +259,8 @@ func (db *DB) ChangeStatus(ctx context.Context, personID int64, cause, detail st
 
 // ContactStatus reads a person's contact status and its history, oldest
 // first, and records the read.
-func (db *DB) ContactStatus(ctx context.Context, personID int64) (PersonStatus, []*tether.StatusEvent, error) {
-	var st PersonStatus
+func (db *DB) ContactStatus(ctx context.Context, personID int64) (tether.PersonStatus, []*tether.StatusEvent, error) {
+	var st tether.PersonStatus
 	if _, err := readActor(ctx); err != nil {
 		return st, nil, err
 	}

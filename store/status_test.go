@@ -34,7 +34,7 @@ func TestContactStatusFromSignals(t *testing.T) {
 			mustSeed(t, db)
 			bg := context.Background()
 			p, _ := reachablePerson(t, db)
-			status := func() (PersonStatus, []*tether.StatusEvent) {
+			status := func() (tether.PersonStatus, []*tether.StatusEvent) {
 				t.Helper()
 				st, events, err := db.ContactStatus(cw(), p.ID)
 				if err != nil {

@@ -55,6 +55,7 @@ var routeInputs = map[string]any{
 	"POST /api/v1/people/duplicates":           personInput{},
 	"PUT /api/v1/people/{id}":                  updatePersonInput{},
 	"POST /api/v1/people/{id}/contact-points":  contactPointInput{},
+	"POST /api/v1/people/{id}/status":          statusInput{},
 	"POST /api/v1/contact-points/{id}/replace": replaceInput{},
 	"POST /api/v1/contact-points/{id}/end":     reasonInput{},
 	"POST /api/v1/contact-points/{id}/fail":    reasonInput{},

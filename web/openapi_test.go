@@ -197,6 +197,11 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"AuditEntries":      auditEntries{},
 		"AuditReport":       tether.AuditReport{},
 		"Error":             errorBody{},
+		// Contact status.
+		"ContactStatus": contactStatus{},
+		"StatusEvent":   tether.StatusEvent{},
+		"StatusInput":   statusInput{},
+		"StatusChange":  statusChange{},
 		// Correspondence.
 		"NoticeRequest":   tether.NoticeRequest{},
 		"CopyGivenInput":  copyGivenInput{},

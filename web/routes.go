@@ -40,6 +40,8 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/people/{id}/contact-points", Roles: everyone, API: true, Summary: "A person's contact points, current and ended", Handler: s.apiListContactPoints},
 		{Method: "POST", Pattern: "/api/v1/people/{id}/contact-points", Roles: writers, API: true, Summary: "Add a contact point", Handler: s.apiAddContactPoint},
 		{Method: "GET", Pattern: "/api/v1/people/{id}/contact-events", Roles: everyone, API: true, Summary: "A person's contact point events", Handler: s.apiContactEvents},
+		{Method: "GET", Pattern: "/api/v1/people/{id}/status", Roles: everyone, API: true, Summary: "A person's contact status and its history", Handler: s.withStatus(s.apiContactStatus)},
+		{Method: "POST", Pattern: "/api/v1/people/{id}/status", Roles: writers, API: true, Summary: "Record a failed call, contact re-established, or a declaration of absconder", Handler: s.withStatus(s.apiChangeStatus)},
 		{Method: "GET", Pattern: "/api/v1/contact-points/{id}", Roles: everyone, API: true, Summary: "Read a contact point", Handler: s.apiGetContactPoint},
 		{Method: "POST", Pattern: "/api/v1/contact-points/{id}/replace", Roles: writers, API: true, Summary: "End a contact point and start its replacement", Handler: s.apiReplaceContactPoint},
 		{Method: "POST", Pattern: "/api/v1/contact-points/{id}/end", Roles: writers, API: true, Summary: "End a contact point", Handler: s.apiEndContactPoint},

@@ -33,6 +33,9 @@ type Services struct {
 	// Tasks are the work queues every module puts work in; nil leaves
 	// their routes answering 404.
 	Tasks tether.TaskService
+	// Status keeps each person's contact status; nil leaves its routes
+	// answering 404.
+	Status StatusService
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(ctx context.Context) error
 }

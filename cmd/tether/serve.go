@@ -122,7 +122,7 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 
 	h := web.New(web.Services{
 		People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping,
-		Correspondence: db, Tasks: db,
+		Correspondence: db, Tasks: db, Status: db,
 	}, web.Config{SecureCookies: secure, TrustedOrigins: origins, Version: version, CallbackToken: callbackToken}, a.clock, log)
 
 	ln, err := net.Listen("tcp", addr)
