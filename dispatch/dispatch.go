@@ -175,7 +175,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 	// The lease counts from the claim; stop sending a fifth before it ends.
 	deadline := start.Add(lease - lease/5)
 
-	b := &batchState{fails: map[string]int{}, healthy: map[string]bool{}}
+	b := &batchState{fails: map[string]int{}, healthy: map[string]bool{}, flushing: make(chan struct{}, recordFlushers)}
 	work := make(chan *tether.OutboxItem)
 	var wg sync.WaitGroup
 	for range min(d.concurrency(), len(items)) {
@@ -212,9 +212,10 @@ type batchState struct {
 	fails   map[string]int
 	healthy map[string]bool
 	// accepted are sends their channel took, recorded together (see
-	// recordBatch); flushing serialises their recording.
+	// recordBatch); flushing bounds how many groups are recorded at once
+	// (see recordFlushers).
 	accepted []acceptedItem
-	flushing sync.Mutex
+	flushing chan struct{}
 }
 
 // acceptedItem is a send its channel took, waiting to be recorded.
@@ -228,6 +229,14 @@ type acceptedItem struct {
 // A dispatcher that dies first leaves them leased: the next claim looks
 // each up by its reference, finds it sent and records it then.
 const recordBatch = 100
+
+// recordFlushers is how many groups of accepted sends one batch records at
+// once. Recording a group costs a few database round trips per item, so
+// one at a time caps a dispatcher at what one connection does in series
+// (about 1,300 a second on PostgreSQL); the groups hold different items,
+// so they may be recorded in parallel, as two dispatchers' would be.
+// SQLite has one writer connection, and its groups still go one by one.
+const recordFlushers = 4
 
 // takeAccepted takes the accepted sends waiting when there are at least
 // atLeast of them (all of them for 0), for the caller to record.
@@ -371,8 +380,8 @@ func (d *Dispatcher) flushAccepted(ctx context.Context, b *batchState, acc []acc
 	if len(acc) == 0 {
 		return
 	}
-	b.flushing.Lock()
-	defer b.flushing.Unlock()
+	b.flushing <- struct{}{}
+	defer func() { <-b.flushing }()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	many := make([]tether.Accepted, len(acc))
