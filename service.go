@@ -44,8 +44,14 @@ type Session struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// SessionLifetime is how long a session lasts without being renewed. (check)
+// SessionLifetime is how long a session lasts without being used: each use
+// in its second half slides it on, up to SessionMaxAge.
 const SessionLifetime = 12 * time.Hour
+
+// SessionMaxAge is the absolute limit on a session: sliding renewal never
+// keeps one alive longer than this after sign-in, so a stolen cookie or a
+// browser left signed in on a shared desk stops working within a day.
+const SessionMaxAge = 24 * time.Hour
 
 // APIToken is a machine client's credential, acting as its user. The secret
 // is shown once; the store keeps only its SHA-256.

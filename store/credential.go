@@ -130,6 +130,12 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*tether.User, *tet
 	}
 	if s.ExpiresAt.Sub(now) < tether.SessionLifetime/2 && db.credThrottle.sessions.allow(s.ID, now) {
 		expires := now.Add(tether.SessionLifetime)
+		if limit := s.CreatedAt.Add(tether.SessionMaxAge); expires.After(limit) {
+			expires = limit
+		}
+		if !expires.After(s.ExpiresAt) {
+			return u, s, nil
+		}
 		// The guard keeps many instances, or many requests at once, from
 		// all writing: only one finds the stored expiry stale.
 		_, err := db.write.ExecContext(ctx, db.rebind(`UPDATE sessions SET expires_at = ? WHERE id = ? AND expires_at < ?`),

@@ -293,3 +293,38 @@ func TestWriteThrottle(t *testing.T) {
 		t.Fatalf("throttle holds %d entries", len(w.last))
 	}
 }
+
+// A session in steady use still ends SessionMaxAge after sign-in.
+func TestSessionAbsoluteLimit(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, db *DB) {
+		clock := db.Clock.(*tether.ManualClock)
+		ctx := context.Background()
+		u := seedUser(t, db, tether.RoleCaseworker, "jo@example.org", nil)
+		token, s, err := db.CreateSession(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		limit := s.CreatedAt.Add(tether.SessionMaxAge)
+		wants := []time.Time{
+			s.CreatedAt.Add(7*time.Hour + tether.SessionLifetime), // 7h: slides a full lifetime
+			limit, // 14h: a full lifetime would pass the limit
+			limit, // 21h: already at the limit, nothing to write
+		}
+		for i, want := range wants {
+			clock.Advance(7 * time.Hour)
+			_, gs, err := db.SessionUser(ctx, token)
+			if err != nil {
+				t.Fatalf("use %d: %v", i+1, err)
+			}
+			if !gs.ExpiresAt.Equal(want) {
+				t.Fatalf("use %d: expiry %v, want %v", i+1, gs.ExpiresAt, want)
+			}
+			if at := storedTime(t, db, `SELECT expires_at FROM sessions WHERE id = ?`, s.ID); !at.Equal(want) {
+				t.Fatalf("use %d: stored expiry %v, want %v", i+1, at, want)
+			}
+		}
+		clock.Set(limit)
+		_, _, err = db.SessionUser(ctx, token)
+		wantCode(t, err, tether.EUNAUTHORIZED)
+	})
+}
