@@ -788,8 +788,23 @@ func (db *DB) ReassignAll(ctx context.Context, from int64, to *int64, note strin
 	if _, err := tx.lockUser(from); err != nil {
 		return 0, err
 	}
+	n, err := tx.moveClaimedTasks(from, to, note, true)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("reassign all: %w", err)
+	}
+	return n, nil
+}
+
+// moveClaimedTasks gives every task the user from has claimed to the user
+// to, or back to their queues when to is nil, with a task event each and
+// one audit entry (also for none when auditNone). The caller holds the lock
+// on from.
+func (tx *Tx) moveClaimedTasks(from int64, to *int64, note string, auditNone bool) (int, error) {
 	lock := ""
-	if db.Dialect == Postgres {
+	if tx.db.Dialect == Postgres {
 		lock = ` FOR UPDATE`
 	}
 	rows, err := tx.Query(`SELECT id, queue FROM tasks WHERE assignee = ? AND state = ? ORDER BY id`+lock, from, tether.TaskClaimed)
@@ -854,9 +869,8 @@ func (db *DB) ReassignAll(ctx context.Context, from int64, to *int64, note strin
 	if dest == "" {
 		dest = "queue"
 	}
-	tx.Audit("tasks.reassign_all", "user", from, "to="+dest+" tasks="+strconv.Itoa(len(ids)))
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("reassign all: %w", err)
+	if len(ids) > 0 || auditNone {
+		tx.Audit("tasks.reassign_all", "user", from, "to="+dest+" tasks="+strconv.Itoa(len(ids)))
 	}
 	return len(ids), nil
 }

@@ -211,9 +211,15 @@ func (db *DB) SetUserRole(ctx context.Context, id int64, role tether.Role, orgID
 	if err != nil {
 		return err
 	}
+	wasAdmin := u.Role == tether.RoleAdmin && !u.Disabled
 	u.Role, u.OrganisationID = role, orgID
 	if err := u.Validate(); err != nil {
 		return err
+	}
+	if wasAdmin && role != tether.RoleAdmin {
+		if err := tx.keepAnAdmin(id); err != nil {
+			return err
+		}
 	}
 	_, err = tx.Exec(`UPDATE users SET role = ?, organisation_id = ?, updated_at = ? WHERE id = ?`,
 		string(u.Role), orgArg(u.OrganisationID), db.ts(tx.Now()), id)
@@ -225,6 +231,32 @@ func (db *DB) SetUserRole(ctx context.Context, id int64, role tether.Role, orgID
 	tx.Audit("user.role", "user", id, userDetail(u.Role, u.OrganisationID))
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("set user role: %w", err)
+	}
+	return nil
+}
+
+// keepAnAdmin refuses to leave the system without an enabled admin when
+// the user id stops being one. On PostgreSQL it locks the other admins'
+// rows, so two admins demoting each other at once cannot both succeed.
+func (tx *Tx) keepAnAdmin(id int64) error {
+	q := `SELECT id FROM users WHERE role = ? AND disabled = ? AND id <> ?`
+	if tx.db.Dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	rows, err := tx.Query(q, string(tether.RoleAdmin), false, id)
+	if err != nil {
+		return fmt.Errorf("count admins: %w", err)
+	}
+	others := 0
+	for rows.Next() {
+		others++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("count admins: %w", err)
+	}
+	if others == 0 {
+		return tether.Errorf(tether.ECONFLICT, "This is the last admin: make another user an admin first.")
 	}
 	return nil
 }
@@ -255,7 +287,17 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 	detail := ""
 	if disabled {
 		action = "user.disable"
+		if u.Role == tether.RoleAdmin {
+			if err := tx.keepAnAdmin(id); err != nil {
+				return err
+			}
+		}
 		if detail, err = tx.endCredentials(id); err != nil {
+			return fmt.Errorf("set user disabled: %w", err)
+		}
+		// Work they had claimed goes back to its queues, not left with
+		// someone who can no longer sign in.
+		if _, err := tx.moveClaimedTasks(id, nil, "The user was disabled.", false); err != nil {
 			return fmt.Errorf("set user disabled: %w", err)
 		}
 	}
