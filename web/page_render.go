@@ -146,6 +146,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	switch status {
 	case http.StatusNotFound:
 		title = "Page not found"
+	case http.StatusMethodNotAllowed:
+		title = "This page cannot do that"
 	case http.StatusForbidden:
 		title = "You do not have permission to see this page"
 	case http.StatusBadRequest:

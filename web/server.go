@@ -80,6 +80,7 @@ func New(svc Services, cfg Config, clock tether.Clock, log *slog.Logger) *Server
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.authorize(rt))
 	}
+	s.mux.HandleFunc("/", s.noRoute)
 	cop := http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {
 		_ = cop.AddTrustedOrigin(o)
