@@ -81,4 +81,16 @@
 // other agencies, each due a number of working days after the plan starts)
 // and a person's Facts into dated attempts, and lists the steps that do not
 // apply with the reason, so that the record shows every attempt considered.
+// CheckAttempt checks an attempt as recorded: the outcomes each kind of
+// attempt may have (OutcomesFor), how it was made, and when (not in the
+// future, not before the lapse began); FailedCall, Reached and PointFailed
+// say what an outcome means for the contact status and the contact point.
+//
+// # Figures
+//
+// ComputeContactFigures works out the figures for managers from lapses,
+// reporting conditions and missed events: per month and per reporting
+// centre, the lapse rate, the times from the first signal to at risk, to
+// the first tracing attempt and to contact re-established, and the share of
+// lapses with an attempt within one working day (FigureDefinitions).
 package reporting

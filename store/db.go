@@ -64,6 +64,12 @@ type DB struct {
 	// statusTh are the contact status thresholds (status.go); nil for the
 	// defaults. Guarded by corr.mu.
 	statusTh *tether.StatusThresholds
+	// rep is the reporting configuration (reporting.go).
+	rep reportingState
+	// lapse is the tracing configuration (lapse.go).
+	lapse lapseState
+	// enq is the enquiries configuration (enquiry.go).
+	enq enquiryState
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,
@@ -102,7 +108,7 @@ func Open(dsn string, clock tether.Clock) (*DB, error) {
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		params := "_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-32768"
+		params := "_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-32768&_stmt_cache_size=256"
 		if !mem {
 			params += "&_journal_mode=WAL"
 		}

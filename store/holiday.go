@@ -86,6 +86,11 @@ func (db *DB) LoadHolidays(ctx context.Context, h *calendar.Holidays, source str
 	if err := tx.bulkInsert(`INSERT INTO holidays_loaded (load_id, division, date, title, notes, bunting) VALUES `, ``, 6, args, nil); err != nil {
 		return 0, fmt.Errorf("load holidays: %w", err)
 	}
+	// Open enquiries' due dates count working days: recompute them, and
+	// record each change, in this transaction (enquiry_sweep.go).
+	if _, err := tx.recomputeEnquiryDues(current, merged, source); err != nil {
+		return 0, fmt.Errorf("load holidays: %w", err)
+	}
 	tx.Audit("holidays.load", "holiday_load", id, "events="+strconv.Itoa(events)+" added="+strconv.Itoa(added))
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("load holidays: %w", err)

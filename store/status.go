@@ -89,6 +89,10 @@ func (tx *Tx) applyStatus(personID int64, cause string, signalID *int64, detail 
 		orgArg(signalID), clip(strings.TrimSpace(detail), 500)); err != nil {
 		return ch, err
 	}
+	// Lapses of contact follow the status in the same transaction (lapse.go).
+	if err := tx.onStatusChange(personID, ch, signalID, detail); err != nil {
+		return ch, err
+	}
 	return ch, nil
 }
 

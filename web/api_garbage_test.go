@@ -56,6 +56,12 @@ var routeInputs = map[string]any{
 	"PUT /api/v1/people/{id}":                  updatePersonInput{},
 	"POST /api/v1/people/{id}/contact-points":  contactPointInput{},
 	"POST /api/v1/people/{id}/status":          statusInput{},
+	"POST /api/v1/people/{id}/conditions":      conditionInput{},
+	"POST /api/v1/people/{id}/flags":           flagInput{},
+	"POST /api/v1/conditions/{id}/change":      conditionChangeInput{},
+	"POST /api/v1/conditions/{id}/end":         conditionEndInput{},
+	"POST /api/v1/events/{id}/check-in":        checkInInput{},
+	"POST /api/v1/events/{id}/outcome":         outcomeInput{},
 	"POST /api/v1/contact-points/{id}/replace": replaceInput{},
 	"POST /api/v1/contact-points/{id}/end":     reasonInput{},
 	"POST /api/v1/contact-points/{id}/fail":    reasonInput{},
@@ -64,6 +70,8 @@ var routeInputs = map[string]any{
 	"PATCH /api/v1/users/{id}":                 userPatch{},
 	"POST /api/v1/organisations":               organisationInput{},
 	"POST /api/v1/tokens":                      tokenInput{},
+	// Lapses and tracing.
+	"POST /api/v1/tracing-attempts/{id}/record": attemptInput{},
 	// Correspondence.
 	"POST /api/v1/notices":                          tether.NoticeRequest{},
 	"POST /api/v1/notices/preview":                  tether.NoticeRequest{},

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"tether"
+	"tether/reporting"
 )
 
 // openAPIDoc is the part of the OpenAPI document the tests read.
@@ -202,6 +203,40 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"StatusEvent":   tether.StatusEvent{},
 		"StatusInput":   statusInput{},
 		"StatusChange":  statusChange{},
+		// Lapses and tracing.
+		"Lapse":           tether.Lapse{},
+		"LapseList":       lapseList{},
+		"TracingPlan":     tether.TracingPlanRecord{},
+		"TracingAttempt":  tether.TracingAttempt{},
+		"LapseEvent":      tether.LapseEvent{},
+		"LapseDetail":     tether.LapseDetail{},
+		"AttemptInput":    attemptInput{},
+		"AttemptRecorded": attemptRecorded{},
+		"Durations":       reporting.Durations{},
+		"Share":           reporting.Share{},
+		"FiguresRow":      reporting.FiguresRow{},
+		"ContactFigures":  reporting.ContactFigures{},
+		// Reporting.
+		"ConditionInput":       conditionInput{},
+		"ConditionChangeInput": conditionChangeInput{},
+		"ConditionEndInput":    conditionEndInput{},
+		"CheckInInput":         checkInInput{},
+		"OutcomeInput":         outcomeInput{},
+		"FlagInput":            flagInput{},
+		"ReportingCondition":   reporting.ConditionRecord{},
+		"ConditionList":        conditionList{},
+		"ConditionChanged":     conditionChanged{},
+		"HistoryEntry":         reporting.HistoryEntry{},
+		"ReportingOutcome":     reporting.Outcome{},
+		"Reminder":             reporting.Reminder{},
+		"ReportingEvent":       reporting.EventRecord{},
+		"ReportingEventList":   eventList{},
+		"OutcomeAnswer":        outcomeAnswer{},
+		"RosterEntry":          reporting.RosterEntry{},
+		"Roster":               reporting.Roster{},
+		"PersonFlag":           reporting.PersonFlag{},
+		"FlagChange":           reporting.FlagChange{},
+		"PersonFlags":          personFlags{},
 		// Correspondence.
 		"NoticeRequest":   tether.NoticeRequest{},
 		"CopyGivenInput":  copyGivenInput{},
@@ -236,6 +271,9 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"TaskPatch":         taskPatch{},
 		"ReassignAllInput":  reassignAllInput{},
 		"ReassignAllAnswer": reassignAllAnswer{},
+	}
+	for name, v := range enquirySchemaTypes { // api_enquiries_test.go
+		types[name] = v
 	}
 	for name, v := range types {
 		schema, ok := doc.Components.Schemas[name]

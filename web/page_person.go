@@ -27,6 +27,8 @@ type personPage struct {
 	Hows       []option
 	// Correspondence: the person's notices and open tasks.
 	Correspondence personCorrespondence
+	// LapsesSection is the contact status and lapses (page_lapses.go).
+	LapsesSection htmlSection
 }
 
 type pointView struct {
@@ -119,6 +121,10 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	if p.Correspondence, err = s.loadPersonCorrespondence(r, person.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.LapsesSection, err = s.personLapsesSection(r, person.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

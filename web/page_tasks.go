@@ -366,6 +366,8 @@ func (s *Server) taskSubject(r *http.Request, t *tether.Task) link {
 		return link{text, "/notices/" + id}
 	case tether.SubjectContactPoint:
 		return link{"A contact point of person " + t.PersonRef, personURL(t.PersonID, "")}
+	case tether.SubjectLapse:
+		return link{"A lapse of contact of person " + t.PersonRef, "/lapses/" + id}
 	}
 	return link{nameOr(subjectNames, t.SubjectKind) + " " + id, ""}
 }

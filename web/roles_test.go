@@ -112,6 +112,10 @@ func (f *roleFixture) path(t *testing.T, pattern string, role tether.Role) strin
 		id = f.person.ID
 	case strings.Contains(p, "/contact-points/{id}"):
 		id = f.point(t)
+	case strings.Contains(p, "/conditions/{id}"):
+		id = f.reportingCondition(t).ID
+	case strings.Contains(p, "/events/{id}"):
+		id = f.reportingEvent(t).ID
 	case strings.Contains(p, "/users/{id}"):
 		id = f.target.ID
 	case strings.Contains(p, "/notices/{id}"):
@@ -122,6 +126,12 @@ func (f *roleFixture) path(t *testing.T, pattern string, role tether.Role) strin
 		id = f.draft(t)
 	case strings.Contains(p, "/organisations/{id}"):
 		id = f.ts.org.ID
+	case strings.Contains(p, "/enquiries/{id}"):
+		id = f.enquiryID(t, p, role) // api_enquiries_test.go
+	case strings.Contains(p, "/lapses/{id}"):
+		id = f.newLapse(t).Lapse.ID
+	case strings.Contains(p, "/tracing-attempts/{id}"):
+		id = f.newLapse(t).Attempts[0].ID
 	case strings.Contains(p, "/tasks/{id}"):
 		id = f.task(t, role, strings.HasSuffix(p, "/release")).ID
 	case strings.Contains(p, "/tokens/{id}") && role != "":
@@ -162,6 +172,8 @@ func (f *roleFixture) query(rt route) string {
 	switch rt.Method + " " + rt.Pattern {
 	case "GET /api/v1/people/search":
 		return "?ref=" + url.QueryEscape(f.person.Ref)
+	case "GET /api/v1/roster":
+		return "?centre=" + url.QueryEscape(roleCentre) + "&day=2026-03-02"
 	}
 	return ""
 }
@@ -170,6 +182,9 @@ func (f *roleFixture) query(rt route) string {
 // table does not know yet (a 400 still shows it was let through).
 func (f *roleFixture) apiBody(t *testing.T, rt route, role tether.Role) any {
 	f.n++
+	if b, ok := f.enquiryBody(rt, role); ok { // api_enquiries_test.go
+		return b
+	}
 	switch rt.Method + " " + rt.Pattern {
 	case "POST /api/v1/people", "POST /api/v1/people/duplicates":
 		return map[string]any{"family_name": "Newperson", "given_names": "Nia"}
@@ -212,6 +227,8 @@ func (f *roleFixture) apiBody(t *testing.T, rt route, role tether.Role) any {
 		return map[string]any{"override_reason": "Role table"}
 	case "POST /api/v1/clarity":
 		return map[string]any{"channel": "letter", "body": "Dear ((name))\n\nPlease call us.", "personalisation": map[string]string{"name": "Tess"}}
+	case "POST /api/v1/tracing-attempts/{id}/record":
+		return map[string]any{"outcome": "no_answer", "note": "Role table"}
 	case "POST /api/v1/tasks/{id}/done":
 		return map[string]any{"note": "Called them"}
 	case "POST /api/v1/tasks/{id}/cancel":
@@ -222,6 +239,9 @@ func (f *roleFixture) apiBody(t *testing.T, rt route, role tether.Role) any {
 		return map[string]any{"priority": "urgent", "due_on": "2026-03-04"}
 	case "POST /api/v1/users/{id}/tasks/reassign":
 		return map[string]any{"to": nil, "note": "Role table"}
+	case "POST /api/v1/people/{id}/conditions", "POST /api/v1/conditions/{id}/change", "POST /api/v1/conditions/{id}/end",
+		"POST /api/v1/people/{id}/flags", "POST /api/v1/events/{id}/check-in", "POST /api/v1/events/{id}/outcome":
+		return f.reportingBody(rt)
 	case "POST /api/v1/callbacks/notify/delivery":
 		return map[string]any{"id": "6f0e5d3c-2b1a-4c9d-8e7f-0a1b2c3d4e5f", "reference": nil, "to": "someone@example.org",
 			"status": "delivered", "created_at": "2026-03-02T09:00:00.000000Z", "completed_at": "2026-03-02T09:01:00.000000Z",

@@ -36,6 +36,15 @@ type Services struct {
 	// Status keeps each person's contact status; nil leaves its routes
 	// answering 404.
 	Status StatusService
+	// Lapses keeps lapses of contact, tracing plans and attempts, and the
+	// figures for managers; nil leaves their routes answering 404.
+	Lapses LapseService
+	// Reporting keeps reporting conditions and events; nil leaves its
+	// routes answering 404.
+	Reporting ReportingService
+	// Enquiries keeps enquiries from MPs' offices and representatives;
+	// nil leaves their routes answering 404.
+	Enquiries EnquiryService
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(ctx context.Context) error
 }

@@ -51,7 +51,7 @@ func newTestServer(t testing.TB) *testServer {
 	db := store.MustOpenTestDB(t, store.SQLite, clock)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	svc := Services{People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping, Correspondence: db, Tasks: db, Status: db}
+	svc := Services{People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping, Correspondence: db, Tasks: db, Status: db, Reporting: db, Lapses: db, Enquiries: db}
 	srv := New(svc, Config{CallbackToken: testCallbackToken}, clock, log)
 	ts := &testServer{Server: httptest.NewServer(srv), srv: srv, db: db, clock: clock, logs: logs,
 		users: map[tether.Role]*tether.User{}, tokens: map[tether.Role]string{}}

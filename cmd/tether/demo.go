@@ -143,6 +143,12 @@ func (a *app) demo(ctx context.Context, db *store.DB, n int, seed uint64, ifEmpt
 	}
 	c := l.counts
 	d := prog.elapsed()
+	rep, err := a.demoReporting(ctx, db, demoReportingPeople)
+	if err != nil {
+		return fmt.Errorf("demo reporting: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "Added %s reporting conditions with %d days of history: %s check-ins, %s tracing attempts, people in every contact status.\n",
+		commas(int64(rep.conditions)), demoReportingDays, commas(int64(rep.checkIns)), commas(int64(rep.attempts)))
 	notices, err := a.demoNotices(ctx, db)
 	if err != nil {
 		return fmt.Errorf("demo correspondence: %w", err)

@@ -73,6 +73,9 @@ func commands() []*command {
 		holidaysLoadCommand(), holidaysShowCommand(),
 		noticesSendCommand(), noticesListCommand(), noticesShowCommand(), noticesProofCommand(), noticesCancelCommand(),
 		dispatchCommand(), sweepCommand(),
+		lapsesListCommand(), lapsesShowCommand(), lapsesAttemptCommand(), figuresContactCommand(),
+		conditionsAddCommand(), conditionsListCommand(), conditionsChangeCommand(), conditionsEndCommand(),
+		eventsListCommand(), eventsCheckInCommand(), eventsOutcomeCommand(),
 		demoCommand(), auditVerifyCommand(), benchImportCommand(),
 	}
 }
@@ -88,6 +91,8 @@ var groups = map[string]string{
 	"templates": "check, seed and list letter, email and text message templates",
 	"holidays":  "load and show bank holidays for working-day deadlines",
 	"notices":   "send notices, list them, show their timeline and proof of service, cancel them",
+	"lapses":    "lapses of contact: list them, show one with its tracing plan, record a tracing attempt",
+	"figures":   "figures for managers: how well contact is kept, per reporting centre and month",
 }
 
 // usageError is a mistake in the command line: the status is 2.

@@ -60,6 +60,7 @@ Examples:
 			sc := bindSending(fs)
 			dispatchOn := fs.Bool(settingDispatch)
 			sweepEvery := fs.String(settingSweepEvery)
+			rf := bindReporting(fs)
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("serve takes no arguments")
@@ -75,7 +76,10 @@ Examples:
 				if err != nil || (every != 0 && every < time.Second) {
 					return usagef("-sweep-every must be a duration of at least 1s, like 1m, or 0 for never")
 				}
-				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken, sc, *dispatchOn, every)
+				if _, err := rf.config(); err != nil {
+					return err
+				}
+				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken, sc, *dispatchOn, every, rf)
 			}
 		},
 	}
@@ -85,7 +89,7 @@ Examples:
 // dispatchOn the dispatcher and the Notify poller run beside the web
 // server; the background sweeps run every sweepEvery (0: never).
 func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string, callbackToken string,
-	sc *sendingConfig, dispatchOn bool, sweepEvery time.Duration) error {
+	sc *sendingConfig, dispatchOn bool, sweepEvery time.Duration, rf *reportingFlags) error {
 	handler := slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
 	log := slog.New(handler)
 
@@ -95,6 +99,9 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 	}
 	defer db.Close()
 	db.SetCorrespondence(sc.correspondence())
+	if err := rf.apply(db); err != nil {
+		return err
+	}
 	var (
 		disp    *dispatch.Dispatcher
 		poller  *dispatch.Poller
@@ -122,7 +129,7 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 
 	h := web.New(web.Services{
 		People: db, Contacts: db, Users: db, Credentials: db, Audit: db, Ready: db.Ping,
-		Correspondence: db, Tasks: db, Status: db,
+		Correspondence: db, Tasks: db, Status: db, Reporting: db, Lapses: db, Enquiries: db,
 	}, web.Config{SecureCookies: secure, TrustedOrigins: origins, Version: version, CallbackToken: callbackToken}, a.clock, log)
 
 	ln, err := net.Listen("tcp", addr)

@@ -20,7 +20,13 @@ func sweeps(db *store.DB) []sweep.Sweep {
 	return []sweep.Sweep{
 		{Name: "tasks-due", What: "tasks marked overdue", Step: db.MarkOverdueTasks},
 		{Name: "contact-signals", What: "contact-lapse signals applied to contact status", Step: db.ConsumeLapseSignals},
+		{Name: "reporting-horizon", What: "reporting conditions whose events were made further ahead", Step: db.ExtendHorizons},
+		{Name: "missed-events", What: "reporting events missed at the end of their day", Step: db.MarkMissedEvents},
+		{Name: "reminders", What: "reporting events reminded (or recorded as not reminded)", Step: db.SendReminders},
 		{Name: "status-escalation", What: "people at risk now out of contact", Step: db.EscalateStatuses},
+		{Name: "tracing-overdue", What: "tracing attempts past their due day", Step: db.MarkOverdueAttempts},
+		{Name: "enquiry-warnings", What: "enquiries near their due date: assignee and team lead warned", Step: db.WarnEnquiries},
+		{Name: "enquiry-breaches", What: "enquiries past their due date unanswered: breach raised", Step: db.BreachEnquiries},
 	}
 }
 
@@ -49,6 +55,21 @@ Sweeps:
                      contact status once: a person in contact becomes at risk
   status-escalation  a person at risk with no contact re-established within
                      5 working days becomes out of contact
+  reporting-horizon  reporting events are made -horizon-days ahead, for the
+                     conditions whose events run out within half of that
+  missed-events      each reporting event still due once its day has ended
+                     (days before today, and today's after -end-of-day) is
+                     missed once, and the miss applied to contact status
+  reminders          before each reporting event (-reminder-lead), a
+                     reminder by text message (email without a mobile
+                     number) through the outbox, once; or none, recorded
+  enquiry-warnings   an open enquiry's assignee and team lead are warned
+                     once, 3 working days (standards.json) before its due date
+  enquiry-breaches   an open enquiry still unanswered the day after its due
+                     date has a breach raised once, and its task made urgent
+  tracing-overdue    a tracing attempt not made by its due day is marked
+                     once, and the tracing plan's task goes one step more
+                     urgent (or a new one is opened)
 
 Examples:
   tether sweep -once
@@ -57,6 +78,10 @@ Examples:
 			dsn := fs.String(settingDB)
 			level := fs.String(settingLogLevel)
 			once := fs.FlagSet.Bool("once", false, "run each sweep until nothing is due, say what it did, and stop")
+			rf := bindReporting(fs)
+			step := fs.FlagSet.Int("step", 0, "items per step (transaction) of a sweep; 0 for the default (500)")
+			only := fs.FlagSet.String("only", "", "run only these sweeps, comma-separated, like missed-events,reminders")
+			lease := fs.FlagSet.Duration("lease", 0, "how long a sweep's lease holds between steps; 0 for the default (1m)")
 			every := fs.FlagSet.Duration("every", time.Minute, "without -once: how often to sweep")
 			return func(ctx context.Context, args []string) error {
 				if err := noArgs("sweep", args); err != nil {
@@ -72,6 +97,9 @@ Examples:
 				log := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
 				return a.withDB(ctx, *dsn, tether.SystemActor, func(ctx context.Context, db *store.DB) error {
 					r := a.sweepRunner(db, log)
+					if err := limitSweeps(r, db, rf, *step, *only, *lease); err != nil {
+						return err
+					}
 					if !*once {
 						fmt.Fprintf(a.stderr, "Sweeping (%s) every %s\n", r.Names(), every)
 						r.Run(ctx, *every)
