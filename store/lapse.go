@@ -98,14 +98,20 @@ func scanLapse(row rowScanner) (*tether.Lapse, error) {
 	return l, nil
 }
 
-// openLapse reads the person's open lapse, or nil when there is none.
-// The caller holds the person's lock (applyStatus takes it).
+// openLapse reads the person's open lapse, or nil when there is none: its
+// id, person and when it opened, which is what the status machine's
+// changes to it need. The caller holds the person's lock (applyStatus
+// takes it).
 func (tx *Tx) openLapse(personID int64) (*tether.Lapse, error) {
-	l, err := scanLapse(tx.QueryRow(`SELECT `+lapseCols+lapseFrom+` WHERE l.person_id = ? AND l.closed_at IS NULL`, personID))
+	l := &tether.Lapse{PersonID: personID}
+	err := tx.QueryRow(`SELECT id, opened_at FROM lapses WHERE person_id = ? AND closed_at IS NULL`, personID).
+		Scan(&l.ID, timeScan{&l.OpenedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
-	return l, err
+	return l, nil
 }
 
 // lapseEvent appends an entry to a lapse's history.
@@ -124,6 +130,10 @@ func (tx *Tx) lapseEvent(lapseID int64, action, from, to, cause string, attemptI
 // to file meanwhile. A signal that leaves the status as it is goes on the
 // open lapse's history.
 func (tx *Tx) onStatusChange(personID int64, ch tether.StatusChange, signalID *int64, detail string) error {
+	if ch.Changed && ch.To == tether.StatusInContact {
+		// Closed in the statement that finds it (closeLapse).
+		return tx.closeLapse(personID, ch, detail)
+	}
 	open, err := tx.openLapse(personID)
 	if err != nil {
 		return fmt.Errorf("lapse: %w", err)
@@ -150,11 +160,6 @@ func (tx *Tx) onStatusChange(personID int64, ch tether.StatusChange, signalID *i
 			}
 		}
 		return tx.escalateLapse(open, ch, detail)
-	case ch.To == tether.StatusInContact:
-		if open == nil {
-			return nil
-		}
-		return tx.closeLapse(open, ch, detail)
 	}
 	return nil
 }
@@ -257,81 +262,173 @@ func (tx *Tx) makePlan(l *tether.Lapse, start calendar.Date) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	facts := reporting.FactsFrom(p, points, flags, tx.now)
-	div := lapseDivision(facts, points)
 	hol, err := tx.holidays()
 	if err != nil {
 		return err
 	}
-	cal, err := hol.For(div)
+	d, err := draftPlan(l, p, points, flags, start, tx.db.playbook(), newPlanCalendars(hol), tx.now)
 	if err != nil {
 		return err
 	}
-	pb := tx.db.playbook()
+	pb := d.pb
 	planID, err := tx.InsertID(`INSERT INTO tracing_plans (lapse_id, person_id, playbook, playbook_version, start_on, division,
 		state, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.PersonID, pb.Name, pb.Version,
-		start.String(), div, tether.PlanOpen, tx.db.ts(tx.now), tx.actor.String())
+		start.String(), d.div, tether.PlanOpen, tx.db.ts(tx.now), tx.actor.String())
 	if err != nil {
 		return err
+	}
+	if err := tx.insertAttempts(d.appendAttempts(nil, planID)); err != nil {
+		return err
+	}
+	if err := tx.lapseEvent(l.ID, tether.LapseActionPlan, "", "", "", nil, nil, d.eventText()); err != nil {
+		return err
+	}
+	tx.Audit("tracing.plan", "lapse", l.ID, d.auditText(planID))
+	return tx.openPlanTask(l.ID, planID, d.task)
+}
+
+// planDraft is a lapse's tracing plan made in memory from the playbook,
+// to be stored: its attempts and skipped steps in the playbook's order and
+// the task for its work.
+type planDraft struct {
+	pb              reporting.Playbook
+	start, firstDue calendar.Date
+	div             string
+	attempts        []attemptDraft
+	due, skipped    int
+	task            *tether.Task
+}
+
+// attemptDraft is a row of tracing_attempts before its plan is stored: a
+// step that does not apply has state skipped, a reason, and no target.
+type attemptDraft struct {
+	seq                                         int
+	kind, party, target, text, explanation, why string
+	point                                       *int64
+	due                                         calendar.Date
+	skipped                                     bool
+}
+
+// planCalendars gives the working-day calendar of a division, each made
+// once (a sweep plans for many people in few divisions).
+type planCalendars struct {
+	hol  *calendar.Holidays
+	cals map[string]calendar.Calendar
+}
+
+func newPlanCalendars(hol *calendar.Holidays) *planCalendars {
+	return &planCalendars{hol: hol, cals: map[string]calendar.Calendar{}}
+}
+
+func (pc *planCalendars) get(div string) (calendar.Calendar, error) {
+	if c, ok := pc.cals[div]; ok {
+		return c, nil
+	}
+	c, err := pc.hol.For(div)
+	if err != nil {
+		return c, err
+	}
+	pc.cals[div] = c
+	return c, nil
+}
+
+// draftPlan makes the lapse's tracing plan from pb with the person's facts
+// as they are at now, starting on start, and the task for its work.
+func draftPlan(l *tether.Lapse, p *tether.Person, points []*tether.ContactPoint, flags []string, start calendar.Date,
+	pb reporting.Playbook, cals *planCalendars, now time.Time) (*planDraft, error) {
+	facts := reporting.FactsFrom(p, points, flags, now)
+	d := &planDraft{pb: pb, start: start, div: lapseDivision(facts, points)}
+	cal, err := cals.get(d.div)
+	if err != nil {
+		return nil, err
 	}
 	// Each step is planned on its own, so that attempts and the steps that
 	// do not apply keep the playbook's order.
-	seq, due, skipped := 0, 0, 0
-	var firstDue calendar.Date
+	seq := 0
 	for _, s := range pb.Steps {
 		one := reporting.Playbook{Name: pb.Name, Version: pb.Version, Steps: []reporting.Step{s}}
 		plan, err := reporting.Plan(one, facts, start, cal)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, na := range plan.NotApplicable {
 			seq++
-			skipped++
-			if _, err := tx.Exec(`INSERT INTO tracing_attempts (plan_id, lapse_id, person_id, seq, kind, party, instructions,
-				state, skip_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, planID, l.ID, l.PersonID, seq, na.Kind, s.Party,
-				s.Text, tether.AttemptSkipped, na.Why); err != nil {
-				return err
-			}
+			d.skipped++
+			d.attempts = append(d.attempts, attemptDraft{seq: seq, kind: na.Kind, party: s.Party, text: s.Text,
+				why: na.Why, skipped: true})
 		}
 		for _, a := range plan.Attempts {
 			seq++
-			due++
+			d.due++
 			var point *int64
 			if a.PointID != 0 {
 				id := a.PointID
 				point = &id
 			}
-			if _, err := tx.Exec(`INSERT INTO tracing_attempts (plan_id, lapse_id, person_id, seq, kind, party,
-				contact_point_id, target, instructions, due_on, explanation, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				planID, l.ID, l.PersonID, seq, a.Kind, a.Party, orgArg(point), clip(a.Target, 500), a.Text, a.Due.String(),
-				clip(a.Explanation, 1000), tether.AttemptDue); err != nil {
-				return err
-			}
-			if firstDue.IsZero() || a.Due.Before(firstDue) {
-				firstDue = a.Due
+			d.attempts = append(d.attempts, attemptDraft{seq: seq, kind: a.Kind, party: a.Party, point: point,
+				target: clip(a.Target, 500), text: a.Text, due: a.Due, explanation: clip(a.Explanation, 1000)})
+			if d.firstDue.IsZero() || a.Due.Before(d.firstDue) {
+				d.firstDue = a.Due
 			}
 		}
 	}
-	if err := tx.lapseEvent(l.ID, tether.LapseActionPlan, "", "", "", nil, nil, fmt.Sprintf(
-		"Tracing plan made from playbook %s version %d, starting %s: %d %s to make, %d %s not applicable.",
-		pb.Name, pb.Version, start.Long(), due, lapsePlural(due, "attempt", "attempts"), skipped, lapsePlural(skipped, "step", "steps"))); err != nil {
-		return err
-	}
-	tx.Audit("tracing.plan", "lapse", l.ID, "plan="+strconv.FormatInt(planID, 10)+" playbook="+pb.Name+
-		" version="+strconv.Itoa(pb.Version)+" attempts="+strconv.Itoa(due)+" skipped="+strconv.Itoa(skipped))
+	firstDue := d.firstDue
 	if firstDue.IsZero() {
 		firstDue = start
 	}
-	task := &tether.Task{Queue: tether.QueueTracing, Kind: tether.TaskKindTracing, Priority: tether.PriorityHigh,
+	d.task = &tether.Task{Queue: tether.QueueTracing, Kind: tether.TaskKindTracing, Priority: tether.PriorityHigh,
 		DueOn: cal.WorkingDayOnOrAfter(firstDue).String(), PersonID: l.PersonID, PersonRef: p.Ref,
 		SubjectKind: tether.SubjectLapse, SubjectID: l.ID,
 		Summary: fmt.Sprintf("Contact with this person lapsed on %s (%s). Work through the tracing plan: %d %s, the first due %s.",
-			start.Long(), lapseCauseWords(l.Cause), due, lapsePlural(due, "attempt", "attempts"), firstDue.Long())}
-	if due == 0 {
-		task.Summary = fmt.Sprintf("Contact with this person lapsed on %s (%s). No step of the tracing plan applies: find another way to reach them.",
+			start.Long(), lapseCauseWords(l.Cause), d.due, lapsePlural(d.due, "attempt", "attempts"), firstDue.Long())}
+	if d.due == 0 {
+		d.task.Summary = fmt.Sprintf("Contact with this person lapsed on %s (%s). No step of the tracing plan applies: find another way to reach them.",
 			start.Long(), lapseCauseWords(l.Cause))
 	}
-	return tx.openPlanTask(l.ID, planID, task)
+	return d, nil
+}
+
+// attemptInsert is the INSERT of a new plan's tracing_attempts; a
+// skipped step leaves contact_point_id, target, due_on and explanation at
+// their defaults (NULL, empty, NULL, empty).
+const (
+	attemptInsert = `INSERT INTO tracing_attempts (plan_id, lapse_id, person_id, seq, kind, party, contact_point_id, target,
+		instructions, due_on, explanation, state, skip_reason) VALUES `
+	attemptInsertCols = 13
+)
+
+// appendAttempts appends the plan's attempts as arguments of attemptInsert.
+func (d *planDraft) appendAttempts(args []any, planID int64) []any {
+	l := d.task // the task's subject is the lapse, its person the person
+	for _, a := range d.attempts {
+		if a.skipped {
+			args = append(args, planID, l.SubjectID, l.PersonID, a.seq, a.kind, a.party, nil, "", a.text, nil, "",
+				tether.AttemptSkipped, a.why)
+			continue
+		}
+		args = append(args, planID, l.SubjectID, l.PersonID, a.seq, a.kind, a.party, orgArg(a.point), a.target, a.text,
+			a.due.String(), a.explanation, tether.AttemptDue, "")
+	}
+	return args
+}
+
+// insertAttempts writes attempts' rows (appendAttempts) in multi-row
+// statements.
+func (tx *Tx) insertAttempts(args []any) error {
+	return tx.bulkInsert(attemptInsert, ``, attemptInsertCols, args, nil)
+}
+
+// eventText is the lapse's history entry for the plan.
+func (d *planDraft) eventText() string {
+	return fmt.Sprintf("Tracing plan made from playbook %s version %d, starting %s: %d %s to make, %d %s not applicable.",
+		d.pb.Name, d.pb.Version, d.start.Long(), d.due, lapsePlural(d.due, "attempt", "attempts"), d.skipped,
+		lapsePlural(d.skipped, "step", "steps"))
+}
+
+// auditText is the audit detail of the stored plan.
+func (d *planDraft) auditText(planID int64) string {
+	return "plan=" + strconv.FormatInt(planID, 10) + " playbook=" + d.pb.Name + " version=" + strconv.Itoa(d.pb.Version) +
+		" attempts=" + strconv.Itoa(d.due) + " skipped=" + strconv.Itoa(d.skipped)
 }
 
 // openPlanTask opens the task for a plan's work and records it on the plan
@@ -395,27 +492,30 @@ func (tx *Tx) escalateLapse(l *tether.Lapse, ch tether.StatusChange, detail stri
 	return nil
 }
 
-// closeLapse closes the open lapse when contact is re-established: the
-// attempts not made are skipped (no longer needed), the plan is closed,
-// its task done, and when notices were served to file during the lapse, a
-// task asks for the person to be given copies and told when and how each
-// was served.
-func (tx *Tx) closeLapse(l *tether.Lapse, ch tether.StatusChange, detail string) error {
+// closeLapse closes the person's open lapse, if any, when contact is
+// re-established: the attempts not made are skipped (no longer needed),
+// the plan is closed, its task done, and when notices were served to file
+// during the lapse, a task asks for the person to be given copies and
+// told when and how each was served. The caller holds the person's lock.
+func (tx *Tx) closeLapse(personID int64, ch tether.StatusChange, detail string) error {
 	today := tx.today()
-	res, err := tx.Exec(`UPDATE lapses SET status = ?, closed_at = ?, closed_on = ?, closed_by = ?, closing_cause = ?,
-		closing_detail = ?, version = version + 1 WHERE id = ? AND closed_at IS NULL`, ch.To, tx.db.ts(tx.now), today.String(),
-		tx.actor.String(), ch.Cause, clip(strings.TrimSpace(detail), 500), l.ID)
-	if err != nil {
+	l := &tether.Lapse{PersonID: personID}
+	err := tx.QueryRow(`UPDATE lapses SET status = ?, closed_at = ?, closed_on = ?, closed_by = ?, closing_cause = ?,
+		closing_detail = ?, version = version + 1 WHERE person_id = ? AND closed_at IS NULL RETURNING id, opened_at`,
+		ch.To, tx.db.ts(tx.now), today.String(), tx.actor.String(), ch.Cause, clip(strings.TrimSpace(detail), 500),
+		personID).Scan(&l.ID, timeScan{&l.OpenedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // no open lapse
+	} else if err != nil {
 		return fmt.Errorf("lapse: close: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("lapse: close: %w", err)
-	} else if n != 1 {
-		return tether.Errorf(tether.ECONFLICT, "This lapse was closed meanwhile.")
-	}
+	// The plan is closed, with its task's state read in the same statement.
 	var planID int64
 	var taskID sql.NullInt64
-	err = tx.QueryRow(`SELECT id, task_id FROM tracing_plans WHERE lapse_id = ?`, l.ID).Scan(&planID, &taskID)
+	var taskState sql.NullString
+	err = tx.QueryRow(`UPDATE tracing_plans SET state = ?, closed_at = ? WHERE lapse_id = ?
+		RETURNING id, task_id, (SELECT t.state FROM tasks t WHERE t.id = tracing_plans.task_id)`, tether.PlanClosed,
+		tx.db.ts(tx.now), l.ID).Scan(&planID, &taskID, &taskState)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("lapse: close: %w", err)
 	}
@@ -425,12 +525,8 @@ func (tx *Tx) closeLapse(l *tether.Lapse, ch tether.StatusChange, detail string)
 			"No longer needed: contact was re-established on "+today.Long()+".", planID, tether.AttemptDue); err != nil {
 			return fmt.Errorf("lapse: close: %w", err)
 		}
-		if _, err := tx.Exec(`UPDATE tracing_plans SET state = ?, closed_at = ? WHERE id = ?`, tether.PlanClosed,
-			tx.db.ts(tx.now), planID); err != nil {
-			return fmt.Errorf("lapse: close: %w", err)
-		}
-		if taskID.Valid {
-			if err := tx.finishTask(taskID.Int64, "Contact was re-established: the lapse is closed."); err != nil {
+		if taskID.Valid && taskState.Valid {
+			if err := tx.finishTaskFrom(taskID.Int64, taskState.String, "Contact was re-established: the lapse is closed."); err != nil {
 				return fmt.Errorf("lapse: close: %w", err)
 			}
 		}
@@ -442,13 +538,10 @@ func (tx *Tx) closeLapse(l *tether.Lapse, ch tether.StatusChange, detail string)
 	return tx.copiesDue(l)
 }
 
-// finishTask closes a task of a plan still to do as done, by the actor of
-// the transaction, with a note and an event.
-func (tx *Tx) finishTask(id int64, note string) error {
-	var state string
-	if err := tx.QueryRow(`SELECT state FROM tasks WHERE id = ?`, id).Scan(&state); err != nil {
-		return err
-	}
+// finishTaskFrom closes a task of a plan still to do (in state, as just
+// read) as done, by the actor of the transaction, with a note and an
+// event.
+func (tx *Tx) finishTaskFrom(id int64, state, note string) error {
 	if state != tether.TaskOpen && state != tether.TaskClaimed {
 		return nil
 	}

@@ -241,14 +241,24 @@ func (tx *Tx) markMissed(due []missedDue) (int, error) {
 		to_state, detail) VALUES `, ``, cols, hist, nil); err != nil {
 		return 0, err
 	}
+	// Each miss goes to its person's status in turn, as applyStatus would
+	// take it, with the reads and writes of the whole batch in bulk
+	// (applyStatuses).
+	misses := make([]statusCause, 0, len(closed))
+	events := make([]missedDue, 0, len(closed))
 	for _, m := range due {
 		if !closed[m.id] {
 			continue // closed meanwhile
 		}
-		if _, err := tx.applyStatus(m.personID, tether.CauseMissedEvent, nil, "reporting event "+strconv.FormatInt(m.id, 10)+" missed"); err != nil {
-			return 0, err
-		}
+		misses = append(misses, statusCause{personID: m.personID, cause: tether.CauseMissedEvent,
+			detail: "reporting event " + strconv.FormatInt(m.id, 10) + " missed"})
+		events = append(events, m)
+	}
+	if err := tx.applyStatuses(misses, func(i int) {
+		m := events[i]
 		tx.Audit("reporting.event.missed", "reporting_event", m.id, "person="+strconv.FormatInt(m.personID, 10)+" day="+m.day)
+	}); err != nil {
+		return 0, err
 	}
 	return len(closed), nil
 }
