@@ -43,15 +43,65 @@ func benchEngine() string {
 	return SQLite
 }
 
+// benchPopulation makes the people the import benchmarks store. Their
+// references are scattered over the whole range, as in a real file (and
+// the demo's), unless TETHER_BENCH_REFS=sequential.
+func benchPopulation(b *testing.B, n int) []tether.PersonImport {
+	b.Helper()
+	rows := newPopulation(1, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)).batch(n)
+	if os.Getenv("TETHER_BENCH_REFS") != "sequential" {
+		r := rand.New(rand.NewPCG(5, 6))
+		taken := make(map[uint32]bool, n)
+		for i := range rows {
+			num := r.Uint32N(reference.Max + 1)
+			for taken[num] {
+				num = r.Uint32N(reference.Max + 1)
+			}
+			taken[num] = true
+			rows[i].Person.Ref = refFor(b, num)
+		}
+	}
+	return rows
+}
+
 // BenchmarkImport imports TETHER_BENCH_PEOPLE people (default 50,000) with
-// two to three contact points each into a fresh database, in batches of
-// TETHER_BENCH_BATCH, and reports people per second.
+// two to three contact points each into a fresh database, as tether import
+// people does (one BulkImport, batches of TETHER_BENCH_BATCH), and reports
+// people per second.
 func BenchmarkImport(b *testing.B) {
 	if testing.Short() {
 		b.Skip("-short")
 	}
 	n := benchSize(b, "TETHER_BENCH_PEOPLE", 50000)
-	rows := newPopulation(1, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)).batch(n)
+	rows := benchPopulation(b, n)
+	var bulk *BulkImport
+	benchImportRun(b, rows, func(db *DB) error {
+		var err error
+		bulk, err = db.BulkImport(cw(), n)
+		return err
+	}, func(db *DB, part []tether.PersonImport) error {
+		res, err := bulk.ImportPeople(cw(), part)
+		if err == nil && res.Created != len(part) {
+			b.Fatalf("created %d of %d", res.Created, len(part))
+		}
+		return err
+	}, func(db *DB) error {
+		err := bulk.Close()
+		if st := bulk.Stats(); len(st.Held) > 0 {
+			b.Logf("held %v, built again in %v; %d commits", st.Held, st.Rebuild.Round(time.Millisecond), st.Commits)
+		}
+		return err
+	})
+}
+
+// BenchmarkImportBatches imports the people of BenchmarkImport with one
+// DB.ImportPeople (one transaction) per batch.
+func BenchmarkImportBatches(b *testing.B) {
+	if testing.Short() {
+		b.Skip("-short")
+	}
+	n := benchSize(b, "TETHER_BENCH_PEOPLE", 50000)
+	rows := benchPopulation(b, n)
 	benchImport(b, rows, func(db *DB, part []tether.PersonImport) error {
 		res, err := db.ImportPeople(cw(), part)
 		if err == nil && res.Created != len(part) {
@@ -69,7 +119,7 @@ func BenchmarkImportRaw(b *testing.B) {
 		b.Skip("-short")
 	}
 	n := benchSize(b, "TETHER_BENCH_PEOPLE", 50000)
-	rows := newPopulation(1, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)).batch(n)
+	rows := benchPopulation(b, n)
 	benchImport(b, rows, func(db *DB, part []tether.PersonImport) error {
 		tx, err := db.BeginTx(cw())
 		if err != nil {
@@ -110,6 +160,13 @@ func slicePtrs(rows []tether.PersonImport) []*tether.PersonImport {
 // reports people per second of wall time, and per second of the process's
 // CPU time, which a machine shared with other work disturbs less.
 func benchImport(b *testing.B, rows []tether.PersonImport, importBatch func(*DB, []tether.PersonImport) error) {
+	benchImportRun(b, rows, nil, importBatch, nil)
+}
+
+// benchImportRun is benchImport with work timed before the first batch
+// and after the last, when not nil.
+func benchImportRun(b *testing.B, rows []tether.PersonImport, before func(*DB) error,
+	importBatch func(*DB, []tether.PersonImport) error, after func(*DB) error) {
 	batch := benchBatch(b)
 	var wall, cpu time.Duration
 	for i := 0; i < b.N; i++ {
@@ -118,8 +175,18 @@ func benchImport(b *testing.B, rows []tether.PersonImport, importBatch func(*DB,
 		runtime.GC()
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
+		if before != nil {
+			if err := before(db); err != nil {
+				b.Fatal(err)
+			}
+		}
 		for j := 0; j < len(rows); j += batch {
 			if err := importBatch(db, rows[j:min(j+batch, len(rows))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if after != nil {
+			if err := after(db); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -219,6 +219,14 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 		applied = append(applied, version)
 	}
+	if db.Dialect == SQLite {
+		// Indexes that a bulk import dropped and, killed, never built
+		// again (import_bulk.go), through the write pool's one connection.
+		conn.Close()
+		if err := restoreHeldIndexes(ctx, db.write); err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+	}
 	return applied, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"time"
 
 	"tether"
 	"tether/reference"
@@ -23,7 +24,8 @@ const importPersonCols = 1 + personFieldCount + 4
 // file adds nothing. Each person's working_channels comes from
 // tether.AssessContact, and each created person gets a "person.import"
 // audit entry (auditImports). Rows are written with multi-row INSERTs
-// sized to the engine's bound-parameter limit.
+// sized to the engine's bound-parameter limit. On SQLite the batch is a
+// bulk import of its own (import_bulk.go), which does the same.
 //
 // Contact points without ValidFrom start now; CreatedBy and CreatedAt are
 // set. The people given get their IDs (skipped ones keep 0), their points
@@ -35,31 +37,24 @@ func (db *DB) ImportPeople(ctx context.Context, batch []tether.PersonImport) (te
 	if err != nil {
 		return res, err
 	}
-	q := tether.Problems{}
-	for i, row := range batch {
-		f := "batch[" + strconv.Itoa(i) + "]."
-		if row.Person == nil {
-			q.Add(f+"person", "missing")
-			continue
-		}
-		if row.Person.Ref == "" {
-			q.Add(f+"ref", "every imported person needs a reference")
-		} else if ref, err := reference.Parse(row.Person.Ref); err != nil {
-			q.Add(f+"ref", "must be a reference like TH-04817263K with a correct check letter")
-		} else {
-			row.Person.Ref = ref
-		}
-		for j, c := range row.ContactPoints {
-			if c == nil {
-				q.Add(f+"contact_points["+strconv.Itoa(j)+"]", "missing")
-			}
-		}
-	}
-	if err := q.Err(); err != nil {
+	if err := checkImportBatch(batch); err != nil {
 		return res, err
 	}
 	if len(batch) == 0 {
 		return res, nil
+	}
+	if db.Dialect == SQLite {
+		// One writer: the bulk path, which gives each person an id before
+		// it is stored, and so works out the values beside SQLite's work.
+		b, err := db.BulkImport(ctx, 0)
+		if err != nil {
+			return res, err
+		}
+		res, err = b.ImportPeople(ctx, batch)
+		if cerr := b.Close(); err == nil && cerr != nil {
+			return tether.ImportResult{}, cerr
+		}
+		return res, err
 	}
 
 	tx, err := db.BeginTx(ctx)
@@ -81,21 +76,7 @@ func (db *DB) ImportPeople(ctx context.Context, batch []tether.PersonImport) (te
 			continue
 		}
 		stored[row.Person.Ref] = true // a repeat later in the batch is skipped too
-		p := row.Person
-		for _, c := range row.ContactPoints {
-			if c.ValidFrom.IsZero() {
-				c.ValidFrom = now
-			}
-			if c.Party == "" {
-				c.Party = tether.PartySelf
-			}
-			if c.Verification == "" {
-				c.Verification = tether.Unverified
-			}
-			c.CreatedBy, c.CreatedAt = a.String(), now
-		}
-		p.WorkingChannels = tether.AssessContact(row.ContactPoints, now).WorkingChannels
-		p.ID, p.Version, p.CreatedAt, p.UpdatedAt = 0, 1, now, now
+		importDefaults(row, now, a.String())
 		create = append(create, row)
 	}
 
@@ -133,7 +114,9 @@ func (db *DB) ImportPeople(ctx context.Context, batch []tether.PersonImport) (te
 	if err := tx.insertNameKeys(ids, keys); err != nil {
 		return res, fmt.Errorf("import people: %w", err)
 	}
-	if err := tx.bulkInsert(`INSERT INTO contact_points (`+contactFields+`) VALUES `, ``, contactFieldCount, points, nil); err != nil {
+	if err := tx.bulkInsert(`INSERT INTO contact_points (`+contactFields+`) VALUES `, ``, contactFieldCount, points, nil); isForeignKey(err) {
+		return res, tether.Problems{"contact_points.replaces": "no such contact point"}.Err()
+	} else if err != nil {
 		return res, fmt.Errorf("import people: contact points: %w", err)
 	}
 	if err := tx.auditImports(ids); err != nil {
@@ -144,6 +127,56 @@ func (db *DB) ImportPeople(ctx context.Context, batch []tether.PersonImport) (te
 	}
 	res.Created = len(created)
 	return res, nil
+}
+
+// checkImportBatch checks what the importer's callers promise: every row has
+// a person with a reference (which it puts in canonical form) and no nil
+// contact point. EINVALID names the rows at fault.
+func checkImportBatch(batch []tether.PersonImport) error {
+	q := tether.Problems{}
+	for i, row := range batch {
+		f := "batch[" + strconv.Itoa(i) + "]."
+		if row.Person == nil {
+			q.Add(f+"person", "missing")
+			continue
+		}
+		if row.Person.Ref == "" {
+			q.Add(f+"ref", "every imported person needs a reference")
+		} else if ref, err := reference.Parse(row.Person.Ref); err != nil {
+			q.Add(f+"ref", "must be a reference like TH-04817263K with a correct check letter")
+		} else {
+			row.Person.Ref = ref
+		}
+		for j, c := range row.ContactPoints {
+			if c == nil {
+				q.Add(f+"contact_points["+strconv.Itoa(j)+"]", "missing")
+			}
+		}
+	}
+	return q.Err()
+}
+
+// importDefaults fills in what the store keeps for a person about to be
+// imported, and the defaults of their contact points: a point without
+// ValidFrom starts now, without a party is the person's own, without a
+// verification is unverified. Working channels are counted as
+// tether.AssessContact counts them.
+func importDefaults(row *tether.PersonImport, now time.Time, actor string) {
+	p := row.Person
+	for _, c := range row.ContactPoints {
+		if c.ValidFrom.IsZero() {
+			c.ValidFrom = now
+		}
+		if c.Party == "" {
+			c.Party = tether.PartySelf
+		}
+		if c.Verification == "" {
+			c.Verification = tether.Unverified
+		}
+		c.CreatedBy, c.CreatedAt = actor, now
+	}
+	p.WorkingChannels = countWorkingChannels(row.ContactPoints, now)
+	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = 0, 1, now, now
 }
 
 // storedRefs returns which references of the batch are already stored.

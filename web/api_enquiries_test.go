@@ -79,6 +79,9 @@ func enquiryInput(ts *testServer, p *tether.Person, role tether.Role) map[string
 // enquiries), so that it may be answered.
 func (f *roleFixture) enquiryID(t *testing.T, path string, role tether.Role) int64 {
 	t.Helper()
+	if !strings.HasPrefix(path, "/api/") {
+		return f.enquiryPageID(t, path, role) // page_enquiries_test.go
+	}
 	db := f.ts.db
 	orgCtx := tether.NewContextWithActor(context.Background(), tether.ActorOf(f.ts.user(tether.RoleOrganisation)))
 	e, err := db.CreateEnquiry(orgCtx, &enquiry.Input{Subject: enquiry.Subject{Ref: f.person.Ref}, Question: "When will the claim be decided?",
@@ -295,7 +298,9 @@ func TestEnquiryRoleBodies(t *testing.T) {
 		for _, role := range rt.Roles {
 			n++
 			resp, body := f.roleRequest(t, rt, role)
-			if resp.StatusCode >= 300 {
+			// A page's change answers with a redirect back to the enquiry.
+			done := !rt.API && resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/enquiries/")
+			if resp.StatusCode >= 300 && !done {
 				t.Errorf("%s %s as %s: status %d; body: %.300s", rt.Method, rt.Pattern, role, resp.StatusCode, body)
 			}
 		}

@@ -95,6 +95,7 @@ func TestBrowserPages(t *testing.T) {
 		{"queues", "/queues", "Queues", true},
 		{"queue", "/queues/contact", "Contact management", true},
 		{"task", site.TaskPath, "Check address", true},
+		{"roster", "/roster?centre=Becket+House&q=am", "Becket House", true},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
@@ -336,6 +337,7 @@ func newBrowserSite(t *testing.T) browserSite {
 	if _, err := ts.db.ClaimTask(cwCtx, task.ID, 0); err != nil {
 		t.Fatal(err)
 	}
+	browserReporting(t, ts, p) // page_reporting_test.go
 	c := ts.signIn(t, tether.RoleCaseworker)
 	return browserSite{TaskPath: "/tasks/" + strconv.FormatInt(task.ID, 10),
 		URL: ts.URL, Session: sessionValue(t, ts, c),

@@ -29,6 +29,8 @@ type personPage struct {
 	Correspondence personCorrespondence
 	// LapsesSection is the contact status and lapses (page_lapses.go).
 	LapsesSection htmlSection
+	// ReportingSection is the reporting conditions and events (page_reporting.go).
+	ReportingSection htmlSection
 }
 
 type pointView struct {
@@ -127,6 +129,13 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, status int, 
 	if p.LapsesSection, err = s.personLapsesSection(r, person.ID); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if p.ReportingSection, err = s.personReportingSection(r, person.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Success == "" {
+		p.Success = reportingBanners[done]
 	}
 	for _, h := range tether.ConfirmedHows {
 		p.Hows = append(p.Hows, option{h, nameOr(howNames, h)})

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // pages show times in UK time wherever the server runs
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -29,7 +31,7 @@ var templateFS embed.FS
 var pageTemplates = mustParsePages()
 
 // sharedTemplates are parsed into every page.
-var sharedTemplates = []string{"templates/layout.html", "templates/components.html"}
+var sharedTemplates = []string{"templates/layout.html", "templates/components.html", "templates/enquiry_parts.html"}
 
 func mustParsePages() map[string]*template.Template {
 	base := template.Must(template.New("").Funcs(templateFuncs).Funcs(correspondenceFuncs).ParseFS(templateFS, sharedTemplates...))
@@ -77,6 +79,9 @@ type layout struct {
 	WorksTasks, SeesQueues bool
 	// Admin: the user is an administrator.
 	Admin bool
+	// Enquiries: the user raises or works enquiries; EnquiryFigures: the
+	// user reads only their figures (inspectors).
+	Enquiries, EnquiryFigures bool
 	// Scripts are extra module scripts the page needs.
 	Scripts []string
 }
@@ -98,6 +103,10 @@ func (s *Server) newLayout(r *http.Request, title string) layout {
 		if s.Tasks != nil {
 			l.WorksTasks = tether.WorksTasks(l.User.Role)
 			l.SeesQueues = slices.Contains(queueReaders, l.User.Role)
+		}
+		if s.Enquiries != nil {
+			l.Enquiries = slices.Contains(enquiryReaders, l.User.Role)
+			l.EnquiryFigures = !l.Enquiries && slices.Contains(enquiryFigures, l.User.Role)
 		}
 	}
 	return l
@@ -287,7 +296,9 @@ func upperFirst(s string) string {
 	if s == "" {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	// By rune: a reason may start with a quotation mark ("“complex” is not a reason").
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // parseForm reads a posted form of modest size.

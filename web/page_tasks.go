@@ -368,6 +368,10 @@ func (s *Server) taskSubject(r *http.Request, t *tether.Task) link {
 		return link{"A contact point of person " + t.PersonRef, personURL(t.PersonID, "")}
 	case tether.SubjectLapse:
 		return link{"A lapse of contact of person " + t.PersonRef, "/lapses/" + id}
+	case tether.SubjectEnquiry:
+		if s.Enquiries != nil {
+			return link{"An enquiry about person " + t.PersonRef, "/enquiries/" + id}
+		}
 	}
 	return link{nameOr(subjectNames, t.SubjectKind) + " " + id, ""}
 }

@@ -174,6 +174,8 @@ func (f *roleFixture) query(rt route) string {
 		return "?ref=" + url.QueryEscape(f.person.Ref)
 	case "GET /api/v1/roster":
 		return "?centre=" + url.QueryEscape(roleCentre) + "&day=2026-03-02"
+	case "GET /roster":
+		return "?centre=" + url.QueryEscape(roleCentre) + "&q=ro"
 	}
 	return ""
 }
@@ -256,6 +258,9 @@ func (f *roleFixture) apiBody(t *testing.T, rt route, role tether.Role) any {
 // pageForm is a minimal form for a page write.
 func (f *roleFixture) pageForm(t *testing.T, rt route, role tether.Role) url.Values {
 	f.n++
+	if v, ok := f.enquiryPageForm(rt, role); ok { // page_enquiries_test.go
+		return v
+	}
 	email := fmt.Sprintf("page%d@example.org", f.n)
 	switch rt.Method + " " + rt.Pattern {
 	case "POST /sign-in":
@@ -301,6 +306,9 @@ func (f *roleFixture) pageForm(t *testing.T, rt route, role tether.Role) url.Val
 		return url.Values{"language": {"en"}, "subject": {"Tell us how to reach you"}, "body": {"Dear ((name))\n\nPlease tell us your address."}, "action": {"save"}}
 	case "POST /template-versions/{id}/publish":
 		return url.Values{"override_reason": {"Role table"}}
+	}
+	if v, ok := f.reportingPageForm(t, rt); ok { // page_reporting_test.go
+		return v
 	}
 	return url.Values{}
 }

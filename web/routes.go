@@ -173,5 +173,37 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/tasks/{id}/change", Roles: taskWorkers, Handler: s.withTasks(s.pageTaskAction(taskChange))},
 		{Method: "GET", Pattern: "/tasks/reassign", Roles: admins, Handler: s.withTasks(s.pageReassignAllForm)},
 		{Method: "POST", Pattern: "/tasks/reassign", Roles: admins, Handler: s.withTasks(s.pageReassignAll)},
+
+		// Enquiry pages (page_enquiries.go, page_enquiry.go, page_enquiry_reply.go, page_enquiry_report.go).
+		{Method: "GET", Pattern: "/enquiries", Roles: enquiryReaders, Handler: s.withEnquiries(s.pageEnquiries)},
+		{Method: "GET", Pattern: "/enquiries/export.csv", Roles: enquiryReaders, Handler: s.withEnquiries(s.pageEnquiriesCSV)},
+		{Method: "GET", Pattern: "/enquiries/new", Roles: enquiryReaders, Handler: s.withEnquiries(s.pageNewEnquiry)},
+		{Method: "POST", Pattern: "/enquiries", Roles: enquiryReaders, Handler: s.withEnquiries(s.pageCreateEnquiry)},
+		{Method: "GET", Pattern: "/enquiries/triage", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageEnquiryTriage)},
+		{Method: "GET", Pattern: "/enquiries/report", Roles: enquiryFigures, Handler: s.withEnquiries(s.pageEnquiryReport)},
+		{Method: "GET", Pattern: "/enquiries/report.csv", Roles: enquiryFigures, Handler: s.withEnquiries(s.pageEnquiryReportCSV)},
+		{Method: "GET", Pattern: "/enquiries/{id}", Roles: enquiryReaders, Handler: s.withEnquiries(s.pageEnquiry)},
+		{Method: "POST", Pattern: "/enquiries/{id}/triage", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageEnquiryAction(enquiryTriage))},
+		{Method: "POST", Pattern: "/enquiries/{id}/assign", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageEnquiryAction(enquiryAssign))},
+		{Method: "POST", Pattern: "/enquiries/{id}/start", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageEnquiryAction(enquiryStart))},
+		{Method: "POST", Pattern: "/enquiries/{id}/close", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageEnquiryAction(enquiryClose))},
+		{Method: "POST", Pattern: "/enquiries/{id}/reopen", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageEnquiryAction(enquiryReopen))},
+		{Method: "POST", Pattern: "/enquiries/{id}/notes", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageEnquiryAction(enquiryNote))},
+		{Method: "GET", Pattern: "/enquiries/{id}/holding-reply", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageHoldingReplyForm)},
+		{Method: "POST", Pattern: "/enquiries/{id}/holding-reply", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageHoldingReply)},
+		{Method: "GET", Pattern: "/enquiries/{id}/reply", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageAnswerForm)},
+		{Method: "POST", Pattern: "/enquiries/{id}/reply", Roles: enquiryWorkers, Handler: s.withEnquiries(s.pageAnswer)},
+
+		// Reporting pages (page_roster.go, page_reporting.go).
+		{Method: "GET", Pattern: "/roster", Roles: reportingReaders, Handler: s.withReporting(s.pageRoster)},
+		{Method: "POST", Pattern: "/roster/check-in", Roles: writers, Handler: s.withReporting(s.pageRosterCheckIn)},
+		{Method: "GET", Pattern: "/people/{id}/conditions/new", Roles: writers, Handler: s.withReporting(s.pageNewCondition)},
+		{Method: "POST", Pattern: "/people/{id}/conditions", Roles: writers, Handler: s.withReporting(s.pageCreateCondition)},
+		{Method: "GET", Pattern: "/conditions/{id}/change", Roles: writers, Handler: s.withReporting(s.pageChangeConditionForm)},
+		{Method: "POST", Pattern: "/conditions/{id}/change", Roles: writers, Handler: s.withReporting(s.pageChangeCondition)},
+		{Method: "GET", Pattern: "/conditions/{id}/end", Roles: writers, Handler: s.withReporting(s.pageEndConditionForm)},
+		{Method: "POST", Pattern: "/conditions/{id}/end", Roles: writers, Handler: s.withReporting(s.pageEndCondition)},
+		{Method: "GET", Pattern: "/events/{id}/outcome", Roles: writers, Handler: s.withReporting(s.pageOutcomeForm)},
+		{Method: "POST", Pattern: "/events/{id}/outcome", Roles: writers, Handler: s.withReporting(s.pageRecordOutcome)},
 	}
 }

@@ -154,6 +154,9 @@ func (a *app) demo(ctx context.Context, db *store.DB, n int, seed uint64, ifEmpt
 		return fmt.Errorf("demo correspondence: %w", err)
 	}
 	fmt.Fprintf(a.stdout, "Added %s notices in every state, with the starter templates.\n", commas(int64(notices)))
+	if err := a.demoEnquiries(ctx, db, seed); err != nil { // demo_enquiries.go
+		return fmt.Errorf("demo enquiries: %w", err)
+	}
 	fmt.Fprintf(a.stdout, "Added %s synthetic people (seed %d) with %s contact points in %s; %s were there already.\n",
 		commas(c.Imported), seed, commas(c.Points), roundDuration(d), commas(c.Skipped))
 	fmt.Fprintf(a.stdout, "Demo users: admin@, caseworker@, enquiries@, inspector@, mp.office@ and law.firm@example.org.\n")

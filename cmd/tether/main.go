@@ -76,6 +76,8 @@ func commands() []*command {
 		lapsesListCommand(), lapsesShowCommand(), lapsesAttemptCommand(), figuresContactCommand(),
 		conditionsAddCommand(), conditionsListCommand(), conditionsChangeCommand(), conditionsEndCommand(),
 		eventsListCommand(), eventsCheckInCommand(), eventsOutcomeCommand(),
+		enquiriesListCommand(), enquiriesShowCommand(), enquiriesCreateCommand(), enquiriesAssignCommand(), enquiriesReplyCommand(),
+		enquiriesReportCommand(),
 		demoCommand(), auditVerifyCommand(), benchImportCommand(),
 	}
 }
@@ -93,6 +95,7 @@ var groups = map[string]string{
 	"notices":   "send notices, list them, show their timeline and proof of service, cancel them",
 	"lapses":    "lapses of contact: list them, show one with its tracing plan, record a tracing attempt",
 	"figures":   "figures for managers: how well contact is kept, per reporting centre and month",
+	"enquiries": "enquiries from MPs' offices and representatives: list, show, record, assign, reply, the performance report",
 }
 
 // usageError is a mistake in the command line: the status is 2.
