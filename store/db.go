@@ -223,7 +223,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		// Indexes that a bulk import dropped and, killed, never built
 		// again (import_bulk.go), through the write pool's one connection.
 		conn.Close()
-		if err := restoreHeldIndexes(ctx, db.write); err != nil {
+		if err := rebuildHeldIndexes(ctx, db.write); err != nil {
 			return applied, fmt.Errorf("migrate: %w", err)
 		}
 	}

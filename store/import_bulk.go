@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"tether"
 )
 
@@ -1081,6 +1083,19 @@ func holdIndexes(ctx context.Context, c sqlConn, names []string) ([]string, erro
 		held = append(held, name)
 	}
 	return held, tx.Commit()
+}
+
+// rebuildHeldIndexes is restoreHeldIndexes for Migrate: when another
+// process writes (SQLITE_BUSY after the busy timeout), that is most likely
+// an import still running, which builds the indexes again itself at its
+// end, so Migrate goes on without them.
+func rebuildHeldIndexes(ctx context.Context, c sqlConn) error {
+	err := restoreHeldIndexes(ctx, c)
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return nil
+	}
+	return err
 }
 
 // restoreHeldIndexes builds again the indexes that a bulk import dropped,

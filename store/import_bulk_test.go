@@ -376,3 +376,36 @@ func TestBulkImportKeepsTheLogShort(t *testing.T) {
 		t.Fatalf("audit chain = %+v, %v", report, err)
 	}
 }
+
+// Another process's Migrate (a server starting, say) while an import holds
+// the indexes and its transaction goes on without them: the import builds
+// them at its end.
+func TestMigrateWhileAnImportHoldsIndexes(t *testing.T) {
+	t.Parallel()
+	db := MustOpenTestDB(t, SQLite, nil)
+	b, err := db.BulkImport(cw(), bulkHoldMin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.ImportPeople(cw(), newPopulation(35, 840000, db.Clock.Now()).batch(100)); err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open("file:"+db.DSN+"?_busy_timeout=100", db.Clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate during the import: %v", err)
+	}
+	if present, recorded := indexNames(t, db, bulkHeldIndexes...); len(present) != 0 || recorded != 2 {
+		t.Fatalf("during the import: indexes %v, %d recorded", present, recorded)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if present, recorded := indexNames(t, db, bulkHeldIndexes...); len(present) != 2 || recorded != 0 {
+		t.Fatalf("after the import: indexes %v, %d recorded", present, recorded)
+	}
+}
