@@ -44,6 +44,10 @@ const (
 // defaults above; Outbox, Senders and Worker are required.
 type Dispatcher struct {
 	Outbox tether.OutboxService
+	// Replies, when set, is a second outbox sent through the same Senders
+	// (the replies to MPs' offices and representatives): each RunOnce
+	// claims a batch from Outbox and then one from Replies.
+	Replies tether.OutboxService
 	// Senders maps a sending channel (tether.SendNotifyEmail...) to its
 	// Sender. Only these channels are claimed: hand and file are never
 	// dispatched.
@@ -162,8 +166,23 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 	if len(channels) == 0 {
 		return Stats{}, errors.New("dispatch: no senders")
 	}
+	st, err := d.runBatch(ctx, d.Outbox, channels)
+	if err != nil || d.Replies == nil {
+		return st, err
+	}
+	rs, err := d.runBatch(ctx, d.Replies, channels)
+	claimed := st.Claimed + rs.Claimed
+	st.add(rs)
+	st.Claimed, st.Batches = claimed, 1
+	st.Elapsed = time.Since(start)
+	return st, err
+}
+
+// runBatch claims one batch from the outbox and sends it.
+func (d *Dispatcher) runBatch(ctx context.Context, outbox tether.OutboxService, channels []string) (Stats, error) {
+	start := time.Now()
 	lease := d.lease()
-	items, err := d.Outbox.ClaimOutbox(ctx, d.Worker, channels, d.batch(), lease)
+	items, err := outbox.ClaimOutbox(ctx, d.Worker, channels, d.batch(), lease)
 	if err != nil {
 		return Stats{}, fmt.Errorf("dispatch: claim: %w", err)
 	}
@@ -175,7 +194,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 	// The lease counts from the claim; stop sending a fifth before it ends.
 	deadline := start.Add(lease - lease/5)
 
-	b := &batchState{fails: map[string]int{}, healthy: map[string]bool{}, flushing: make(chan struct{}, recordFlushers)}
+	b := &batchState{outbox: outbox, fails: map[string]int{}, healthy: map[string]bool{}, flushing: make(chan struct{}, recordFlushers)}
 	work := make(chan *tether.OutboxItem)
 	var wg sync.WaitGroup
 	for range min(d.concurrency(), len(items)) {
@@ -205,8 +224,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (Stats, error) {
 
 // batchState is what the workers of one batch share.
 type batchState struct {
-	mu    sync.Mutex
-	stats Stats
+	outbox tether.OutboxService // where the batch came from
+	mu     sync.Mutex
+	stats  Stats
 	// fails counts a channel's consecutive failures in this batch; at the
 	// pause limit the rest of the batch on it is deferred.
 	fails   map[string]int
@@ -322,13 +342,13 @@ func (d *Dispatcher) handle(ctx context.Context, b *batchState, it *tether.Outbo
 	switch {
 	case sender == nil || it.Notice == nil:
 		// Not claimable by this dispatcher: a bug in the claim.
-		return d.defer_(rctx, it, "no sender for the channel", d.now().Add(d.pauseFor()))
+		return d.defer_(rctx, b, it, "no sender for the channel", d.now().Add(d.pauseFor()))
 	case ctx.Err() != nil:
-		return d.defer_(rctx, it, "the dispatcher stopped", d.now())
+		return d.defer_(rctx, b, it, "the dispatcher stopped", d.now())
 	case b.paused(it.Channel, d.pauseAfter()):
-		return d.defer_(rctx, it, "the channel is paused after repeated failures", d.now().Add(d.pauseFor()))
+		return d.defer_(rctx, b, it, "the channel is paused after repeated failures", d.now().Add(d.pauseFor()))
 	case time.Until(deadline) <= 0:
-		return d.defer_(rctx, it, "the lease ran short", d.now())
+		return d.defer_(rctx, b, it, "the lease ran short", d.now())
 	}
 	sctx, scancel := context.WithDeadline(ctx, deadline)
 	defer scancel()
@@ -340,11 +360,11 @@ func (d *Dispatcher) handle(ctx context.Context, b *batchState, it *tether.Outbo
 		case err == nil && ok:
 			return d.sent(rctx, b, it, pid, found)
 		case err == nil && attempt > d.maxAttempts():
-			return d.fail(rctx, it, fmt.Sprintf("not sent after %d attempts: the channel does not hold it", attempt-1), false)
+			return d.fail(rctx, b, it, fmt.Sprintf("not sent after %d attempts: the channel does not hold it", attempt-1), false)
 		case err == nil, isNoLookup(err):
 			// Not there (or the channel cannot say): send it again.
 		case attempt >= d.maxAttempts():
-			return d.fail(rctx, it, "the outcome of an earlier attempt is unknown and the channel cannot be asked ("+
+			return d.fail(rctx, b, it, "the outcome of an earlier attempt is unknown and the channel cannot be asked ("+
 				Reason(err)+"): look the reference up with the channel before sending again", false)
 		default:
 			return d.retry(rctx, b, it, attempt, fmt.Errorf("looking up the reference: %w", err), true)
@@ -357,14 +377,14 @@ func (d *Dispatcher) handle(ctx context.Context, b *batchState, it *tether.Outbo
 	case Temporary(err):
 		return d.retry(rctx, b, it, attempt, err, UnknownOutcome(err))
 	}
-	return d.fail(rctx, it, Reason(err), ContactFault(err))
+	return d.fail(rctx, b, it, Reason(err), ContactFault(err))
 }
 
 // sent notes an accepted send; it is recorded with others (see
 // recordBatch) and counted then.
 func (d *Dispatcher) sent(ctx context.Context, b *batchState, it *tether.OutboxItem, providerID string, o outcome) outcome {
 	if b.channelResult(it.Channel, true) {
-		d.record(ctx, "channel succeeded", func() error { return d.Outbox.ChannelSucceeded(ctx, it.Channel) })
+		d.record(ctx, "channel succeeded", func() error { return b.outbox.ChannelSucceeded(ctx, it.Channel) })
 	}
 	b.mu.Lock()
 	b.accepted = append(b.accepted, acceptedItem{it: it, providerID: providerID, o: o})
@@ -388,14 +408,14 @@ func (d *Dispatcher) flushAccepted(ctx context.Context, b *batchState, acc []acc
 	for i, a := range acc {
 		many[i] = tether.Accepted{ItemID: a.it.ID, ProviderID: a.providerID}
 	}
-	if err := d.Outbox.OutboxSentMany(rctx, d.Worker, many); err == nil {
+	if err := b.outbox.OutboxSentMany(rctx, d.Worker, many); err == nil {
 		for _, a := range acc {
 			b.count(a.o)
 		}
 		return
 	}
 	for _, a := range acc {
-		if err := d.record(rctx, "sent", func() error { return d.Outbox.OutboxSent(rctx, a.it.ID, d.Worker, a.providerID) }); err != nil {
+		if err := d.record(rctx, "sent", func() error { return b.outbox.OutboxSent(rctx, a.it.ID, d.Worker, a.providerID) }); err != nil {
 			b.count(recordError)
 			continue
 		}
@@ -410,14 +430,14 @@ func (d *Dispatcher) retry(ctx context.Context, b *batchState, it *tether.Outbox
 	reason := Reason(cause)
 	b.channelResult(it.Channel, false)
 	d.record(ctx, "channel failed", func() error {
-		return d.Outbox.ChannelFailed(ctx, it.Channel, reason, d.pauseAfter(), d.pauseFor())
+		return b.outbox.ChannelFailed(ctx, it.Channel, reason, d.pauseAfter(), d.pauseFor())
 	})
 	if !unknownOutcome && attempt >= d.maxAttempts() {
-		return d.fail(ctx, it, fmt.Sprintf("%s; gave up after %d attempts", reason, attempt), false)
+		return d.fail(ctx, b, it, fmt.Sprintf("%s; gave up after %d attempts", reason, attempt), false)
 	}
 	at := d.now().Add(tether.Backoff(attempt, RetryAfter(cause)))
 	if err := d.record(ctx, "retry", func() error {
-		return d.Outbox.OutboxRetry(ctx, it.ID, d.Worker, reason, at, unknownOutcome)
+		return b.outbox.OutboxRetry(ctx, it.ID, d.Worker, reason, at, unknownOutcome)
 	}); err != nil {
 		return recordError
 	}
@@ -429,17 +449,17 @@ func (d *Dispatcher) retry(ctx context.Context, b *batchState, it *tether.Outbox
 
 // fail records a permanent failure; contactFault says the channel refused
 // the contact point itself.
-func (d *Dispatcher) fail(ctx context.Context, it *tether.OutboxItem, reason string, contactFault bool) outcome {
-	if err := d.record(ctx, "fail", func() error { return d.Outbox.OutboxFail(ctx, it.ID, d.Worker, reason, contactFault) }); err != nil {
+func (d *Dispatcher) fail(ctx context.Context, b *batchState, it *tether.OutboxItem, reason string, contactFault bool) outcome {
+	if err := d.record(ctx, "fail", func() error { return b.outbox.OutboxFail(ctx, it.ID, d.Worker, reason, contactFault) }); err != nil {
 		return recordError
 	}
 	return failed
 }
 
 // defer_ gives an item back without trying it.
-func (d *Dispatcher) defer_(ctx context.Context, it *tether.OutboxItem, reason string, at time.Time) outcome {
+func (d *Dispatcher) defer_(ctx context.Context, b *batchState, it *tether.OutboxItem, reason string, at time.Time) outcome {
 	if err := d.record(ctx, "defer", func() error {
-		return d.Outbox.OutboxRetry(ctx, it.ID, d.Worker, reason, at, it.PriorUnknown)
+		return b.outbox.OutboxRetry(ctx, it.ID, d.Worker, reason, at, it.PriorUnknown)
 	}); err != nil {
 		return recordError
 	}

@@ -2,6 +2,7 @@ package enquiry
 
 import (
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -253,12 +254,65 @@ type Reply struct {
 	Grade          float64 `json:"grade"`
 	PassesBar      bool    `json:"passes_bar"`
 	OverrideReason string  `json:"override_reason,omitempty"`
+	// Delivery is how the reply is reaching the office through Tether's
+	// own sending, and the proof of it; nil when the caseworker sent it
+	// outside Tether and recorded its ProofRef.
+	Delivery *Delivery `json:"delivery,omitempty"`
 }
 
-// ForOffice is the reply without who in the department sent it.
+// Delivery states of a reply that Tether sends.
+const (
+	DeliveryQueued  = "queued"  // waiting for the dispatcher, or to try again
+	DeliverySending = "sending" // a dispatcher holds it
+	DeliverySent    = "sent"    // the channel accepted it: ProviderID and SentAt are the proof
+	DeliveryFailed  = "failed"  // it could not be sent: a caseworker has a task
+)
+
+// Delivery is the sending of a reply: the sending channel (GOV.UK Notify,
+// the mail relay or the post room), the reference the channel was given
+// (so that a retry never sends twice), the channel's own id for the
+// message and when it accepted it.
+type Delivery struct {
+	Via        string     `json:"via"`
+	Ref        string     `json:"ref"`
+	State      string     `json:"state"`
+	Attempts   int        `json:"attempts"`
+	ProviderID string     `json:"provider_id,omitempty"`
+	SentAt     *time.Time `json:"sent_at,omitempty"`
+	LastError  string     `json:"last_error,omitempty"`
+}
+
+// DeliveryWords says a delivery's state in words, for pages and the CLI.
+func DeliveryWords(d *Delivery) string {
+	if d == nil {
+		return "Recorded as sent outside Tether"
+	}
+	switch d.State {
+	case DeliveryQueued:
+		if d.Attempts > 0 {
+			return "Waiting to try again after " + strconv.Itoa(d.Attempts) + " attempts"
+		}
+		return "Waiting to be sent"
+	case DeliverySending:
+		return "Being sent"
+	case DeliverySent:
+		return "Sent"
+	case DeliveryFailed:
+		return "Could not be sent"
+	}
+	return d.State
+}
+
+// ForOffice is the reply without who in the department sent it, nor the
+// sending's internal detail.
 func (r *Reply) ForOffice() *Reply {
 	c := *r
 	c.SentBy, c.SentByName, c.OverrideReason = "", "", ""
+	if c.Delivery != nil {
+		d := *c.Delivery
+		d.LastError, d.Attempts = "", 0
+		c.Delivery = &d
+	}
 	return &c
 }
 
@@ -278,10 +332,12 @@ const (
 	EventWarning      = "warning" // the due date is near: the assignee and team lead warned
 	EventBreach       = "breach"  // the due date passed unanswered
 	EventDueChanged   = "due_changed"
+	EventReplySent    = "reply_sent"   // the channel accepted a reply (to: the channel's id)
+	EventReplyFailed  = "reply_failed" // a reply could not be sent
 )
 
 // officeEvents are the events an office sees in its enquiry's history.
-var officeEvents = []string{EventReceived, EventTriaged, EventHoldingReply, EventAnswered, EventClosed, EventReopened, EventDueChanged}
+var officeEvents = []string{EventReceived, EventTriaged, EventHoldingReply, EventAnswered, EventClosed, EventReopened, EventDueChanged, EventReplySent}
 
 // OfficeSees reports whether an office sees events of the action.
 func OfficeSees(action string) bool { return slices.Contains(officeEvents, action) }
@@ -303,11 +359,11 @@ type Event struct {
 
 // ForOffice is the event without who did it, and without the department's
 // note except where the store writes it for the office (a holding reply's
-// reason, why a due date moved).
+// reason, why a due date moved, how a reply was sent).
 func (e *Event) ForOffice() *Event {
 	c := *e
 	c.Actor, c.ActorName = "", ""
-	if c.Action != EventDueChanged && c.Action != EventHoldingReply {
+	if c.Action != EventDueChanged && c.Action != EventHoldingReply && c.Action != EventReplySent {
 		c.Note = ""
 	}
 	return &c

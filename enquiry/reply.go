@@ -18,9 +18,11 @@ const (
 // ReplyInput is a reply to send: the enquiry-reply template and its
 // personalisation, where it goes (an email
 // template goes to the office's user who raised the enquiry unless To
-// names another address; a letter needs the office's postal address), any
-// reference the sending gave, and, for an administrator only, the reason
-// to send a text below the clarity bar.
+// names another address; a letter needs the office's postal address), and,
+// for an administrator only, the reason to send a text below the clarity
+// bar. Tether sends the reply; ProofRef is only for a reply the caseworker
+// already sent outside Tether (an email's Message-ID, a postal tracking
+// number), which is then recorded as sent and not sent again.
 //
 // The store fills in, and a caller may not set: reference and enquiry_ref
 // (the enquiry's), enquiry_date and due_date (in words), today, and for a

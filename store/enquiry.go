@@ -1167,6 +1167,20 @@ func (tx *Tx) reopen(e *storedEnquiry, in enquiry.TransitionInput, st enquiry.St
 		e.warnOn = enquiry.WarnOn(today, due, st.WarnWorkingDays, cal).String()
 		e.WarnedAt, e.BreachedAt = nil, nil
 	}
+	if e.TaskID != nil {
+		// A task still to do (to send a failed reply again) carries on,
+		// due with the enquiry.
+		t, err := tx.enquiryTask(*e.TaskID)
+		if err != nil {
+			return nil, "", err
+		}
+		if t.active() {
+			if err := tx.syncEnquiryTaskDue(*e.TaskID, e.DueOn, "enquiry reopened"); err != nil {
+				return nil, "", err
+			}
+			return events, "from=" + from, nil
+		}
+	}
 	if e.PersonID != nil {
 		if err := tx.openEnquiryTask(e.ID, e.Ref, *e.PersonID, e.Category, e.Urgency, e.DueOn, e.OrganisationName, e.Assignee); err != nil {
 			return nil, "", err

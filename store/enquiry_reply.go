@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"tether"
 	"tether/calendar"
@@ -22,11 +23,12 @@ import (
 // Replies to an office: written from an enquiry-reply template, checked
 // against the clarity bar as it will be read (rendered, with the
 // caseworker's words in it), and kept on the enquiry with the proof of
-// sending. The correspondence outbox sends notices to the people cases are
-// about, through their contact points; an office is not one of them, so a
-// reply is recorded here as sent (by the caseworker's email or the post
-// room), with the exact text, its SHA-256, where it went, when, by whom,
-// and any reference the sending gave.
+// sending: the exact text, its SHA-256, where it went, when and by whom.
+// Tether sends the reply itself, through the channel the correspondence
+// configuration gives email or post (see enquiry_outbox.go), and the
+// channel's id and time of acceptance are the proof. A caseworker who sent
+// it outside Tether gives the sending's reference instead (ProofRef), and
+// the reply is recorded as sent, not sent again.
 
 // systemValues are the personalisation values the store sets for a reply;
 // a caller may not set them.
@@ -197,15 +199,20 @@ func (tx *Tx) insertReply(r *enquiry.Reply, templateID, versionID int64) error {
 		r.Language, r.Channel, string(to), r.Subject, r.Content, r.ContentSHA256, tx.db.ts(r.SentAt), r.SentOn, r.SentBy, r.ProofRef,
 		h.Reason, h.Outstanding, h.From, h.Detail, h.NewDate, h.PreviousDueOn,
 		r.ReadingEase, r.Grade, r.PassesBar, r.OverrideReason)
-	return err
+	if err != nil || r.ProofRef != "" {
+		// With a proof reference the caseworker sent it outside Tether.
+		return err
+	}
+	return tx.queueReply(r)
 }
 
 // enquiryReplies lists the replies sent for an enquiry, oldest first.
 func (tx *Tx) enquiryReplies(id int64) ([]*enquiry.Reply, error) {
-	rows, err := tx.Query(`SELECT id, enquiry_id, kind, template_key, template_version, language, channel, sent_to, subject,
-		content, content_sha256, sent_at, sent_on, sent_by, proof_ref, holding_reason, holding_outstanding, holding_from,
-		holding_detail, new_date, previous_due_on, reading_ease, grade, passes_bar, override_reason
-		FROM enquiry_replies WHERE enquiry_id = ? ORDER BY id`, id)
+	rows, err := tx.Query(`SELECT r.id, r.enquiry_id, r.kind, r.template_key, r.template_version, r.language, r.channel, r.sent_to, r.subject,
+		r.content, r.content_sha256, r.sent_at, r.sent_on, r.sent_by, r.proof_ref, r.holding_reason, r.holding_outstanding, r.holding_from,
+		r.holding_detail, r.new_date, r.previous_due_on, r.reading_ease, r.grade, r.passes_bar, r.override_reason,
+		o.channel, o.ref, o.state, o.attempts, o.provider_id, o.sent_at, o.last_error
+		FROM enquiry_replies r LEFT JOIN reply_outbox o ON o.reply_id = r.id WHERE r.enquiry_id = ? ORDER BY r.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("enquiry replies: %w", err)
 	}
@@ -216,11 +223,19 @@ func (tx *Tx) enquiryReplies(id int64) ([]*enquiry.Reply, error) {
 		r := &enquiry.Reply{}
 		var to string
 		var h enquiry.Holding
+		var via, ref, state, provider, lastErr sql.NullString
+		var attempts sql.NullInt64
+		var sentAt *time.Time
 		if err := rows.Scan(&r.ID, &r.EnquiryID, &r.Kind, &r.TemplateKey, &r.TemplateVersion, &r.Language, &r.Channel, &to,
 			&r.Subject, &r.Content, &r.ContentSHA256, timeScan{&r.SentAt}, &r.SentOn, &r.SentBy, &r.ProofRef,
 			&h.Reason, &h.Outstanding, &h.From, &h.Detail, &h.NewDate, &h.PreviousDueOn,
-			&r.ReadingEase, &r.Grade, &r.PassesBar, &r.OverrideReason); err != nil {
+			&r.ReadingEase, &r.Grade, &r.PassesBar, &r.OverrideReason,
+			&via, &ref, &state, &attempts, &provider, nullTimeScan{&sentAt}, &lastErr); err != nil {
 			return nil, fmt.Errorf("enquiry replies: %w", err)
+		}
+		if via.Valid {
+			r.Delivery = &enquiry.Delivery{Via: via.String, Ref: ref.String, State: deliveryState(state.String),
+				Attempts: int(attempts.Int64), ProviderID: provider.String, SentAt: sentAt, LastError: lastErr.String}
 		}
 		if err := json.Unmarshal([]byte(to), &r.SentTo); err != nil {
 			return nil, fmt.Errorf("enquiry reply %d: sent_to: %w", r.ID, err)

@@ -917,5 +917,26 @@ func TestEnquiryStarterTemplate(t *testing.T) {
 			!strings.Contains(d.Answer.Content, "Monday 2 March 2026") || !strings.Contains(d.Answer.Content, "written consent") {
 			t.Errorf("answer %+v", d.Answer)
 		}
+
+		// The letter passes the clarity bar too, and goes to the post.
+		in := fx.input()
+		in.Subject = enquiry.Subject{Ref: fx.dawit.Ref}
+		e = fx.create(t, fx.mpUser, in)
+		for _, tr := range []enquiry.TransitionInput{{Action: enquiry.ActionTriage}, {Action: enquiry.ActionAssign, Assignee: &fx.eve.ID}} {
+			if _, err := db.TransitionEnquiry(as(fx.eve), e.ID, tr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err = db.AnswerEnquiry(as(fx.eve), e.ID, enquiry.ReplyInput{TemplateKey: "enquiry-reply-letter",
+			ToAddress:       []string{"Ann Member MP", "House of Commons", "London", "SW1A 0AA"},
+			Personalisation: map[string]string{"mp_name": "Ann Member", "reply": "We made a decision on the claim today. We have sent it to him."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d = fx.staffView(t, got.ID)
+		if d.Answer == nil || d.Answer.Channel != enquiry.ChannelLetter || !d.Answer.PassesBar ||
+			d.Answer.Delivery == nil || d.Answer.Delivery.Via != tether.SendNotifyLetter || !strings.Contains(d.Answer.Content, "Yours sincerely") {
+			t.Errorf("letter %+v %+v", d.Answer, d.Answer.Delivery)
+		}
 	})
 }

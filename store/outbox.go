@@ -99,103 +99,14 @@ func (db *DB) ClaimOutbox(ctx context.Context, worker string, channels []string,
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
 	defer tx.rollback()
-	now, until := tx.db.ts(tx.now), tx.db.ts(tx.now.Add(lease))
-
-	cond := `((state IN ('pending', 'unknown') AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?))
-		AND channel NOT IN (SELECT channel FROM channel_state WHERE paused_until IS NOT NULL AND paused_until > ?)`
-	condArgs := []any{now, now, now}
-	if len(channels) > 0 {
-		cond += ` AND channel IN (` + placeholders(len(channels)) + `)`
-		for _, c := range channels {
-			condArgs = append(condArgs, c)
-		}
-	}
-	set := `state = 'leased', leased_by = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?`
-	setArgs := []any{worker, until, now}
-
-	var got []claimed
-	scanRows := func(rows *sql.Rows, withWas bool) error {
-		defer rows.Close()
-		for rows.Next() {
-			var c claimed
-			var extra []any
-			if withWas {
-				extra = []any{&c.wasState, &c.wasBy}
-			}
-			it, err := scanOutboxItem(rows, extra...)
-			if err != nil {
-				return err
-			}
-			c.item = it
-			got = append(got, c)
-		}
-		return rows.Err()
-	}
-	if db.Dialect == Postgres {
-		// One statement: choose and lock the due rows, skipping rows that
-		// another claim has locked, and lease them.
-		stmt := `WITH due AS (
-				SELECT id, state AS was_state, leased_by AS was_by FROM outbox WHERE ` + cond + `
-				ORDER BY next_attempt_at, id LIMIT ` + strconv.Itoa(n) + ` FOR UPDATE SKIP LOCKED)
-			UPDATE outbox o SET ` + set + `, prior_unknown = (o.prior_unknown OR due.was_state = 'leased')
-			FROM due WHERE o.id = due.id
-			RETURNING ` + prefixCols("o.", outboxCols) + `, due.was_state, due.was_by`
-		rows, err := tx.queryVar(stmt, append(condArgs, setArgs...)...)
-		if err != nil {
-			return nil, fmt.Errorf("claim outbox: %w", err)
-		}
-		if err := scanRows(rows, true); err != nil {
-			return nil, fmt.Errorf("claim outbox: %w", err)
-		}
-	} else {
-		// The write transaction is IMMEDIATE: nothing else writes between
-		// the choice and the lease.
-		rows, err := tx.queryVar(`SELECT id, state, leased_by FROM outbox WHERE `+cond+`
-			ORDER BY next_attempt_at, id LIMIT `+strconv.Itoa(n), condArgs...)
-		if err != nil {
-			return nil, fmt.Errorf("claim outbox: %w", err)
-		}
-		was := map[int64][2]string{}
-		var ids []any
-		for rows.Next() {
-			var id int64
-			var st, by string
-			if err := rows.Scan(&id, &st, &by); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("claim outbox: %w", err)
-			}
-			was[id] = [2]string{st, by}
-			ids = append(ids, id)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("claim outbox: %w", err)
-		}
-		rows.Close()
-		if len(ids) > 0 {
-			rows, err := tx.queryVar(`UPDATE outbox SET `+set+`, prior_unknown = (prior_unknown OR state = 'leased')
-				WHERE id IN (`+placeholders(len(ids))+`) RETURNING `+outboxCols, append(setArgs, ids...)...)
-			if err != nil {
-				return nil, fmt.Errorf("claim outbox: %w", err)
-			}
-			if err := scanRows(rows, false); err != nil {
-				return nil, fmt.Errorf("claim outbox: %w", err)
-			}
-			for i := range got {
-				w := was[got[i].item.ID]
-				got[i].wasState, got[i].wasBy = w[0], w[1]
-			}
-		}
+	now := tx.db.ts(tx.now)
+	got, err := tx.leaseDue("outbox", outboxCols, worker, channels, n, lease)
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
 	if len(got) == 0 {
 		return []*tether.OutboxItem{}, nil
 	}
-	sort.Slice(got, func(i, j int) bool {
-		a, b := got[i].item, got[j].item
-		if !a.NextAttemptAt.Equal(b.NextAttemptAt) {
-			return a.NextAttemptAt.Before(b.NextAttemptAt)
-		}
-		return a.ID < b.ID
-	})
 
 	// The notices: loaded, moved to sending, each with an event.
 	ids := make([]any, len(got))
@@ -260,6 +171,112 @@ func (db *DB) ClaimOutbox(ctx context.Context, worker string, channels []string,
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
 	return items, nil
+}
+
+// leaseDue leases to worker, for lease, up to n due items of a sending
+// table (outbox, reply_outbox; cols are its columns as scanOutboxItem
+// reads them) of the given channels (all when empty), oldest due first.
+// An item is due when it waits (pending, or unknown after an attempt whose
+// outcome is not known) and its next attempt is now or past, or when
+// another dispatcher's lease on it has run out; channels paused until
+// after now are skipped. On PostgreSQL the due rows are chosen with FOR
+// UPDATE SKIP LOCKED; SQLite's write transaction holds the one writer.
+func (tx *Tx) leaseDue(table, cols, worker string, channels []string, n int, lease time.Duration) ([]claimed, error) {
+	now, until := tx.db.ts(tx.now), tx.db.ts(tx.now.Add(lease))
+
+	cond := `((state IN ('pending', 'unknown') AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?))
+		AND channel NOT IN (SELECT channel FROM channel_state WHERE paused_until IS NOT NULL AND paused_until > ?)`
+	condArgs := []any{now, now, now}
+	if len(channels) > 0 {
+		cond += ` AND channel IN (` + placeholders(len(channels)) + `)`
+		for _, c := range channels {
+			condArgs = append(condArgs, c)
+		}
+	}
+	set := `state = 'leased', leased_by = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?`
+	setArgs := []any{worker, until, now}
+
+	var got []claimed
+	scanRows := func(rows *sql.Rows, withWas bool) error {
+		defer rows.Close()
+		for rows.Next() {
+			var c claimed
+			var extra []any
+			if withWas {
+				extra = []any{&c.wasState, &c.wasBy}
+			}
+			it, err := scanOutboxItem(rows, extra...)
+			if err != nil {
+				return err
+			}
+			c.item = it
+			got = append(got, c)
+		}
+		return rows.Err()
+	}
+	if tx.db.Dialect == Postgres {
+		// One statement: choose and lock the due rows, skipping rows that
+		// another claim has locked, and lease them.
+		stmt := `WITH due AS (
+				SELECT id, state AS was_state, leased_by AS was_by FROM ` + table + ` WHERE ` + cond + `
+				ORDER BY next_attempt_at, id LIMIT ` + strconv.Itoa(n) + ` FOR UPDATE SKIP LOCKED)
+			UPDATE ` + table + ` o SET ` + set + `, prior_unknown = (o.prior_unknown OR due.was_state = 'leased')
+			FROM due WHERE o.id = due.id
+			RETURNING ` + prefixCols("o.", cols) + `, due.was_state, due.was_by`
+		rows, err := tx.queryVar(stmt, append(condArgs, setArgs...)...)
+		if err != nil {
+			return nil, err
+		}
+		if err := scanRows(rows, true); err != nil {
+			return nil, err
+		}
+	} else {
+		// The write transaction is IMMEDIATE: nothing else writes between
+		// the choice and the lease.
+		rows, err := tx.queryVar(`SELECT id, state, leased_by FROM `+table+` WHERE `+cond+`
+			ORDER BY next_attempt_at, id LIMIT `+strconv.Itoa(n), condArgs...)
+		if err != nil {
+			return nil, err
+		}
+		was := map[int64][2]string{}
+		var ids []any
+		for rows.Next() {
+			var id int64
+			var st, by string
+			if err := rows.Scan(&id, &st, &by); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			was[id] = [2]string{st, by}
+			ids = append(ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		rows.Close()
+		if len(ids) > 0 {
+			rows, err := tx.queryVar(`UPDATE `+table+` SET `+set+`, prior_unknown = (prior_unknown OR state = 'leased')
+				WHERE id IN (`+placeholders(len(ids))+`) RETURNING `+cols, append(setArgs, ids...)...)
+			if err != nil {
+				return nil, err
+			}
+			if err := scanRows(rows, false); err != nil {
+				return nil, err
+			}
+			for i := range got {
+				w := was[got[i].item.ID]
+				got[i].wasState, got[i].wasBy = w[0], w[1]
+			}
+		}
+	}
+	sort.Slice(got, func(i, j int) bool {
+		a, b := got[i].item, got[j].item
+		if !a.NextAttemptAt.Equal(b.NextAttemptAt) {
+			return a.NextAttemptAt.Before(b.NextAttemptAt)
+		}
+		return a.ID < b.ID
+	})
+	return got, nil
 }
 
 // queryVarExec runs a statement of varying text, as queryVar.

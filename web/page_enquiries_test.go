@@ -449,13 +449,17 @@ func newEnquiryFake() *enquiryFake {
 			"We cannot answer your enquiry yet. We are waiting for information: a medical report, from the person's legal representative. " +
 			"We will answer by Friday 20 March 2026.\n\nKind regards\n\nAsylum casework enquiries",
 		ContentSHA256: "9f2c0d1e4b7a5c3e8d6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d", SentAt: fakeAt("2026-02-26T15:00:00Z"),
-		SentOn: "2026-02-26", SentBy: "user:4", SentByName: "Eve Enquiries", Holding: e41.Holding, ReadingEase: 71.2, Grade: 6.4, PassesBar: true}
+		SentOn: "2026-02-26", SentBy: "user:4", SentByName: "Eve Enquiries", Holding: e41.Holding, ReadingEase: 71.2, Grade: 6.4, PassesBar: true,
+		Delivery: &enquiry.Delivery{Via: tether.SendNotifyEmail, Ref: "R-3KQ7ZC2M5T8VXYB4N6PA", State: enquiry.DeliverySent, Attempts: 1,
+			ProviderID: "740e5834-3a29-46b4-9a6f-16142fde533a", SentAt: fakeAtp("2026-02-26T15:00:04Z")}}
 	answer := &enquiry.Reply{ID: 8, EnquiryID: 42, Kind: enquiry.ReplyAnswer, TemplateKey: "enquiry-reply-email", TemplateVersion: 1,
 		Language: "en", Channel: "email", SentTo: []string{"caseworker@jo-example-mp.example.org"},
 		Subject:       "Your enquiry about the person with reference TH-00000017A, reference ENQ-3PQRS-TUVWX",
 		Content:       "Dear Office of Jo Example MP\n\nYour constituent was released this afternoon. He will report again on Monday.",
 		ContentSHA256: "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b", SentAt: fakeAt("2026-02-27T16:00:00Z"),
-		SentOn: "2026-02-27", SentBy: "user:4", SentByName: "Eve Enquiries", ReadingEase: 78.5, Grade: 5.1, PassesBar: true}
+		SentOn: "2026-02-27", SentBy: "user:4", SentByName: "Eve Enquiries", ReadingEase: 78.5, Grade: 5.1, PassesBar: true,
+		Delivery: &enquiry.Delivery{Via: tether.SendNotifyEmail, Ref: "R-9DW2HJ4LQ6RS8TU3VX5Y", State: enquiry.DeliveryQueued, Attempts: 2,
+			LastError: "GOV.UK Notify did not answer (503)"}}
 	e42.Answer = answer
 	at := fakeAt
 	return &enquiryFake{

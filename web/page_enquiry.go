@@ -22,6 +22,7 @@ var (
 		enquiry.EventStarted: "Work started", enquiry.EventHoldingReply: "Holding reply sent", enquiry.EventAnswered: "Answered",
 		enquiry.EventClosed: "Closed", enquiry.EventReopened: "Reopened", enquiry.EventWarning: "Due date near: caseworker and team lead warned",
 		enquiry.EventBreach: "Due date passed without an answer", enquiry.EventDueChanged: "Due date changed",
+		enquiry.EventReplySent: "Reply sent", enquiry.EventReplyFailed: "Reply could not be sent",
 	}
 	// enquiryBanners are the banners after a change, by ?done=.
 	enquiryBanners = map[string]string{

@@ -148,6 +148,18 @@ type demoOffice struct {
 	weight int
 }
 
+// demoEnquiriesPer is how many people the demo has for each enquiry
+// received on a working day: about 4 a day for the default 3,000 people,
+// about 1,000 in the year; a small demo gets a few.
+const demoEnquiriesPer = 750
+
+// demoEnquiriesOnDay is how many enquiries arrive on a working day, for a
+// population of people.
+func demoEnquiriesOnDay(rng *rand.Rand, population int) int {
+	rate := float64(population) / demoEnquiriesPer
+	return int(rate*(0.5+rng.Float64()) + rng.Float64())
+}
+
 // demoEnquiryPlan is what will happen to one demo enquiry: its days.
 type demoEnquiryPlan struct {
 	e                      *enquiry.Enquiry
@@ -167,7 +179,7 @@ func (a *app) demoEnquiries(ctx context.Context, db *store.DB, seed uint64) erro
 	if _, n, err := db.FindEnquiries(ctx, enquiry.Filter{Limit: 1}); err != nil || n > 0 {
 		return err
 	}
-	people, _, err := db.FindPeople(ctx, tether.PersonFilter{Limit: 500})
+	people, population, err := db.FindPeople(ctx, tether.PersonFilter{Limit: 500})
 	if err != nil || len(people) == 0 {
 		return err
 	}
@@ -276,14 +288,17 @@ func (a *app) demoEnquiries(ctx context.Context, db *store.DB, seed uint64) erro
 
 	var plans []*demoEnquiryPlan
 	counts := map[string]int{}
+	open := 0 // enquiries still open at the end of the last working day: the sweeps' work
 	for d := first; !d.After(today); d = d.AddDays(1) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		clock.Set(at(d, 6, 0))
-		for _, step := range []func(context.Context, int) (int, error){db.WarnEnquiries, db.BreachEnquiries, db.MarkOverdueTasks} {
-			if err := sweepAll(sysCtx, step); err != nil {
-				return err
+		if open > 0 {
+			for _, step := range []func(context.Context, int) (int, error){db.WarnEnquiries, db.BreachEnquiries, db.MarkOverdueTasks} {
+				if err := sweepAll(sysCtx, step); err != nil {
+					return err
+				}
 			}
 		}
 		if !cals[calendar.EnglandAndWales].IsWorkingDay(d) {
@@ -297,7 +312,7 @@ func (a *app) demoEnquiries(ctx context.Context, db *store.DB, seed uint64) erro
 			}
 		}
 		// New enquiries through the day.
-		for i, n := 0, 2+rng.IntN(4); i < n; i++ {
+		for i, n := 0, demoEnquiriesOnDay(rng, population); i < n; i++ {
 			clock.Set(at(d, 9+i+rng.IntN(2), rng.IntN(60))) // by 15:00
 			w := rng.IntN(totalWeight)
 			office := offices[0]
@@ -321,10 +336,18 @@ func (a *app) demoEnquiries(ctx context.Context, db *store.DB, seed uint64) erro
 		}
 		// The end of the day: today's urgent arrivals are triaged.
 		clock.Set(at(d, 17, 30))
+		open = 0
 		for _, p := range plans {
 			if err := a.demoWork(db, leadCtx, p, d, counts); err != nil {
 				return fmt.Errorf("demo enquiry %s on %s: %w", p.e.Ref, d, err)
 			}
+			if p.e.Open() {
+				open++
+			}
+		}
+		// The day's replies go out, as the dispatcher would send them.
+		if err := demoSendReplies(sysCtx, db); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(a.stdout, "Added %s enquiries over a year from %d offices: %s answered (%s late), %s with holding replies, %s open, %s waiting for triage.\n",
@@ -512,7 +535,7 @@ func (a *app) demoWork(db *store.DB, leadCtx context.Context, p *demoEnquiryPlan
 		answers := demoAnswers[p.e.Category]
 		if err := demoPlainly(answers[int(p.e.ID)%len(answers)], func(text string) error {
 			return set(db.AnswerEnquiry(p.staff, p.e.ID, enquiry.ReplyInput{TemplateKey: "enquiry-reply-email",
-				Personalisation: map[string]string{"reply": text}, ProofRef: "demo-" + strings.ToLower(p.e.Ref)}))
+				Personalisation: map[string]string{"reply": text}}))
 		}); err != nil {
 			return err
 		}
@@ -545,4 +568,24 @@ func demoPlainly(text string, send func(string) error) error {
 		err = send(text)
 	}
 	return err
+}
+
+// demoSendReplies marks the replies waiting to go to offices as accepted
+// by GOV.UK Notify, with made-up ids, as a dispatcher would.
+func demoSendReplies(ctx context.Context, db *store.DB) error {
+	out := db.ReplyOutbox()
+	sys := tether.NewContextWithActor(ctx, store.DispatcherActor)
+	for {
+		items, err := out.ClaimOutbox(sys, "demo", nil, 200, time.Minute)
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		sent := make([]tether.Accepted, len(items))
+		for i, it := range items {
+			sent[i] = tether.Accepted{ItemID: it.ID, ProviderID: fmt.Sprintf("00000000-0000-4000-9000-%012d", it.NoticeID)}
+		}
+		if err := out.OutboxSentMany(sys, "demo", sent); err != nil {
+			return err
+		}
+	}
 }

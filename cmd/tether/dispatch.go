@@ -246,7 +246,7 @@ func (a *app) dispatcher(db *store.DB, c *sendingConfig, log *slog.Logger) (*dis
 		return nil, nil, missing, usagef("no channel is configured: set TETHER_NOTIFY_API_KEY and the template ids, TETHER_SMTP_ADDR, or TETHER_PRINT_DIR")
 	}
 	d := &dispatch.Dispatcher{
-		Outbox: db, Senders: senders, Clock: a.clock, Worker: workerName(),
+		Outbox: db, Replies: db.ReplyOutbox(), Senders: senders, Clock: a.clock, Worker: workerName(),
 		Batch: *c.batch, Concurrency: *c.concurrency, Lease: *c.lease,
 		PauseAfter: *c.pauseAfter, PauseFor: *c.pauseFor, MaxAttempts: *c.maxAttempts, Log: log,
 	}
@@ -270,6 +270,9 @@ is sent once. A notice whose channel fails for a while is tried again later
 caseworker gets a task. A send whose outcome is unknown (the connection
 dropped) is looked up at Notify by its reference before it is sent again.
 A channel that fails -pause-after times in a row pauses for -pause-for.
+Replies to MPs' offices and representatives go the same way, through the
+email or post channel, each once, with the channel's id kept as the proof
+of sending; one that fails gives the enquiry's caseworker a task.
 
 It also asks Notify, every -poll-every, for the status of notices it has not
 reported on (when callbacks are lost), and records what it says.
