@@ -8,9 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"tether"
 	"tether/enquiry"
+	"tether/store"
 )
 
 // enquirySchemaTypes are the enquiries' schemas in openapi.json and the
@@ -208,6 +210,26 @@ func TestAPIEnquiries(t *testing.T) {
 	ts.doJSON(t, "POST", enquiryPath(e.ID, "reply"), enq, reply, http.StatusOK, &got)
 	if got.State != enquiry.StateAnswered || got.WithinStandard == nil || !*got.WithinStandard {
 		t.Fatalf("answered %+v", got)
+	}
+	// Tether sends the answer: queued, then sent by the dispatcher with
+	// the channel's id as the proof, which the office sees too.
+	var det enquiry.Detail
+	ts.doJSON(t, "GET", enquiryPath(e.ID, ""), enq, nil, http.StatusOK, &det)
+	if det.Answer == nil || det.Answer.Delivery == nil || det.Answer.Delivery.State != enquiry.DeliveryQueued ||
+		det.Answer.Delivery.Via != tether.SendNotifyEmail {
+		t.Fatalf("answer before dispatch %+v", det.Answer)
+	}
+	sys := store.AsActor(store.DispatcherActor)
+	items, err := ts.db.ReplyOutbox().ClaimOutbox(sys, "test", nil, 10, time.Minute)
+	if err != nil || len(items) != 1 || items[0].Ref != det.Answer.Delivery.Ref {
+		t.Fatalf("claim %v %+v", err, items)
+	}
+	if err := ts.db.ReplyOutbox().OutboxSent(sys, items[0].ID, "test", "notify-7f3a"); err != nil {
+		t.Fatal(err)
+	}
+	ts.doJSON(t, "GET", enquiryPath(e.ID, ""), office, nil, http.StatusOK, &det)
+	if dl := det.Answer.Delivery; dl == nil || dl.State != enquiry.DeliverySent || dl.ProviderID != "notify-7f3a" || dl.SentAt == nil {
+		t.Fatalf("office sees the delivery %+v", dl)
 	}
 	ts.doJSON(t, "POST", enquiryPath(e.ID, "transitions"), enq, map[string]any{"action": "close"}, http.StatusOK, &got)
 	ts.wantError(t, "POST", enquiryPath(e.ID, "reply"), enq, reply, http.StatusConflict, tether.ECONFLICT)
