@@ -131,18 +131,8 @@ func (o *ReplyOutbox) ClaimOutbox(ctx context.Context, worker string, channels [
 	if err != nil {
 		return nil, err
 	}
-	q := tether.Problems{}
 	worker = strings.TrimSpace(worker)
-	if worker == "" || len(worker) > 200 {
-		q.Add("worker", "name the worker, in 200 characters or fewer")
-	}
-	if n < 1 || n > maxClaim {
-		q.Add("n", "must be between 1 and "+strconv.Itoa(maxClaim))
-	}
-	if lease < time.Second {
-		q.Add("lease", "must be a second or more")
-	}
-	if err := q.Err(); err != nil {
+	if err := checkClaim(worker, channels, n, lease); err != nil {
 		return nil, err
 	}
 	tx, err := o.db.BeginTx(ctx)

@@ -75,23 +75,8 @@ func (db *DB) ClaimOutbox(ctx context.Context, worker string, channels []string,
 	if err != nil {
 		return nil, err
 	}
-	q := tether.Problems{}
 	worker = strings.TrimSpace(worker)
-	if worker == "" || len(worker) > 200 {
-		q.Add("worker", "name the worker, in 200 characters or fewer")
-	}
-	if n < 1 || n > maxClaim {
-		q.Add("n", "must be between 1 and "+strconv.Itoa(maxClaim))
-	}
-	if lease < time.Second {
-		q.Add("lease", "must be a second or more")
-	}
-	for _, c := range channels {
-		if c == tether.SendHand || c == tether.SendFile {
-			q.Add("channels", "hand and file notices are never dispatched")
-		}
-	}
-	if err := q.Err(); err != nil {
+	if err := checkClaim(worker, channels, n, lease); err != nil {
 		return nil, err
 	}
 	tx, err := db.BeginTx(ctx)
@@ -171,6 +156,26 @@ func (db *DB) ClaimOutbox(ctx context.Context, worker string, channels []string,
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
 	return items, nil
+}
+
+// checkClaim checks a claim's worker (trimmed), channels, size and lease.
+func checkClaim(worker string, channels []string, n int, lease time.Duration) error {
+	q := tether.Problems{}
+	if worker == "" || len(worker) > 200 {
+		q.Add("worker", "name the worker, in 200 characters or fewer")
+	}
+	if n < 1 || n > maxClaim {
+		q.Add("n", "must be between 1 and "+strconv.Itoa(maxClaim))
+	}
+	if lease < time.Second {
+		q.Add("lease", "must be a second or more")
+	}
+	for _, c := range channels {
+		if c == tether.SendHand || c == tether.SendFile {
+			q.Add("channels", "hand and file are never dispatched")
+		}
+	}
+	return q.Err()
 }
 
 // leaseDue leases to worker, for lease, up to n due items of a sending
