@@ -71,6 +71,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/organisations", Roles: staff, API: true, Summary: "List organisations", Handler: s.apiListOrganisations},
 		{Method: "GET", Pattern: "/api/v1/organisations/{id}", Roles: staff, API: true, Summary: "Read an organisation", Handler: s.apiGetOrganisation},
 		{Method: "POST", Pattern: "/api/v1/organisations", Roles: admins, API: true, Summary: "Create an organisation", Handler: s.apiCreateOrganisation},
+		{Method: "PATCH", Pattern: "/api/v1/organisations/{id}", Roles: admins, API: true, Summary: "Change where an organisation's replies go", Handler: s.apiUpdateOrganisation},
 		{Method: "GET", Pattern: "/api/v1/tokens", Roles: everyone, API: true, Summary: "List your API tokens", Handler: s.apiListTokens},
 		{Method: "POST", Pattern: "/api/v1/tokens", Roles: everyone, API: true, Summary: "Create an API token for yourself", Handler: s.apiCreateToken},
 		{Method: "GET", Pattern: "/api/v1/tokens/{id}", Roles: everyone, API: true, Summary: "Read one of your API tokens", Handler: s.apiGetToken},
@@ -122,6 +123,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/api/v1/enquiries/{id}/notes", Roles: enquiryWorkers, API: true, Summary: "Add an internal note to an enquiry", Handler: s.withEnquiries(s.apiAddEnquiryNote)},
 		{Method: "GET", Pattern: "/api/v1/enquiry-teams", Roles: enquiryWorkers, API: true, Summary: "The teams that answer enquiries, with their leads", Handler: s.withEnquiries(s.apiEnquiryTeams)},
 		{Method: "POST", Pattern: "/api/v1/enquiry-teams/lead", Roles: admins, API: true, Summary: "Name or clear a team's lead", Handler: s.withEnquiries(s.apiSetTeamLead)},
+		{Method: "GET", Pattern: "/api/v1/enquiry-standards", Roles: everyone, API: true, Summary: "The enquiry service standards in force: working days, warning days, teams", Handler: s.withEnquiries(s.apiEnquiryStandards)},
 
 		// GOV.UK Notify callbacks: authenticated by the callback token only.
 		{Method: "POST", Pattern: "/api/v1/callbacks/notify/delivery", Roles: public, API: true, Summary: "GOV.UK Notify delivery receipt", Handler: s.withCorr(s.callbackDelivery)},

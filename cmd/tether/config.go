@@ -38,7 +38,8 @@ var (
 )
 
 // allSettings lists the settings for the overview help.
-var allSettings = []setting{settingDB, settingAddr, settingLogLevel, settingSecureCookies, settingTrustedOrigins, settingPassword}
+var allSettings = []setting{settingDB, settingAddr, settingLogLevel, settingSecureCookies, settingTrustedOrigins, settingPassword,
+	settingEnquiryStandards}
 
 // flags is a command's flag set, bound to the environment.
 type flags struct {

@@ -63,6 +63,7 @@ Examples:
 			seed := fs.FlagSet.Uint64("seed", 1, "the seed: the same seed gives the same people")
 			ifEmpty := fs.FlagSet.Bool("if-empty", false, "do nothing when the database has people already")
 			batch := fs.FlagSet.Int("batch", defaultBatch, "people per database transaction")
+			es := bindEnquiryStandards(fs)
 			return func(ctx context.Context, args []string) error {
 				if err := noArgs("demo", args); err != nil {
 					return err
@@ -70,7 +71,7 @@ Examples:
 				if *n < 0 || *batch < 1 {
 					return usagef("-people must be 0 or more and -batch at least 1")
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("demo"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("demo"), es, func(ctx context.Context, db *store.DB) error {
 					return a.demo(ctx, db, *n, *seed, *ifEmpty, *batch)
 				})
 			}

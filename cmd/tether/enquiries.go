@@ -77,6 +77,7 @@ Examples:
   tether enquiries list -unmatched               not matched to a person: for triage`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
+			es := bindEnquiryStandards(fs)
 			org := fs.FlagSet.String("org", "", "only this office's (an id or the exact name)")
 			state := fs.FlagSet.String("state", "open", "open, all, or a state: received, triaged, assigned, in_progress, answered, closed")
 			category := fs.FlagSet.String("category", "", "only this category: "+strings.Join(enquiry.Categories, ", "))
@@ -92,7 +93,7 @@ Examples:
 				if *limit < 1 {
 					return usagef("-limit must be at least 1")
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("enquiries"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("enquiries"), es, func(ctx context.Context, db *store.DB) error {
 					f := enquiry.Filter{State: *state, Category: *category, Urgency: *urgency, Team: *team, Unmatched: *unmatched, Limit: *limit}
 					if f.State == "all" {
 						f.State = ""
@@ -161,11 +162,12 @@ Examples:
   tether enquiries show ENQ-7K2M9-QXA4T`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
+			es := bindEnquiryStandards(fs)
 			return func(ctx context.Context, args []string) error {
 				if len(args) != 1 {
 					return usagef("enquiries show takes one enquiry reference")
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("enquiries"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("enquiries"), es, func(ctx context.Context, db *store.DB) error {
 					d, err := findEnquiry(ctx, db, args[0])
 					if err != nil {
 						return err
@@ -177,10 +179,7 @@ Examples:
 					a.printEnquiry(d.Enquiry)
 					fmt.Fprintf(a.stdout, "\nThe question:\n%s\n", indentText(d.Question))
 					for _, r := range d.Replies {
-						proof := ""
-						if r.ProofRef != "" {
-							proof = ", proof of sending " + r.ProofRef
-						}
+						proof := ", " + replySending(r)
 						fmt.Fprintf(a.stdout, "\n%s sent %s by %s to %s (template %s v%d, reading ease %.1f, SHA-256 %s%s)\n",
 							upperFirstWord(r.Kind), r.SentAt.Format("2006-01-02 15:04"), r.Channel, strings.Join(r.SentTo, ", "),
 							r.TemplateKey, r.TemplateVersion, r.ReadingEase, r.ContentSHA256, proof)
@@ -294,6 +293,7 @@ Examples:
       -reason "Removal flight on Friday" -basis verbal_consent -given-on 2026-03-01`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
+			es := bindEnquiryStandards(fs)
 			org := fs.FlagSet.String("org", "", "the office it came from: an id or the exact name (required)")
 			person := fs.FlagSet.String("person", "", "the person's reference")
 			family := fs.FlagSet.String("family-name", "", "the person's family name, as the office gave it")
@@ -316,7 +316,7 @@ Examples:
 						return err
 					}
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("enquiries"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("enquiries"), es, func(ctx context.Context, db *store.DB) error {
 					o, err := findOrganisation(ctx, db, *org)
 					if err != nil {
 						return err
@@ -355,6 +355,7 @@ Examples:
   tether enquiries assign -to eve@example.org -person TH-04817263K ENQ-7K2M9-QXA4T`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
+			es := bindEnquiryStandards(fs)
 			to := fs.FlagSet.String("to", "", "the caseworker's email (required)")
 			person := fs.FlagSet.String("person", "", "match it to this person (a reference) at triage")
 			team := fs.FlagSet.String("team", "", "route it to this team")
@@ -366,7 +367,7 @@ Examples:
 				if err := required("to", *to); err != nil {
 					return err
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("enquiries"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("enquiries"), es, func(ctx context.Context, db *store.DB) error {
 					d, err := findEnquiry(ctx, db, args[0])
 					if err != nil {
 						return err
@@ -430,6 +431,7 @@ Examples:
       -set reply="We cannot answer yet." ENQ-7K2M9-QXA4T`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
+			es := bindEnquiryStandards(fs)
 			template := fs.FlagSet.String("template", "", "the enquiry-reply template's key (required)")
 			values := pairs{}
 			fs.FlagSet.Var(values, "set", "a template value, name=value; repeat for each (reply=... is the text)")
@@ -455,7 +457,7 @@ Examples:
 				if !*holding && (*why != "" || *outstanding != "" || *from != "" || *newDate != "") {
 					return usagef("-why, -outstanding, -from and -new-date are for a holding reply: add -holding")
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("enquiries"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("enquiries"), es, func(ctx context.Context, db *store.DB) error {
 					d, err := findEnquiry(ctx, db, args[0])
 					if err != nil {
 						return err
@@ -527,6 +529,7 @@ Examples:
   tether enquiries report -urgency urgent`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
+			es := bindEnquiryStandards(fs)
 			from := fs.FlagSet.String("from", "", "the first month, YYYY-MM")
 			to := fs.FlagSet.String("to", "", "the last month, YYYY-MM")
 			team := fs.FlagSet.String("team", "", "only this team's")
@@ -544,7 +547,7 @@ Examples:
 				if (*from == "") != (*to == "") {
 					return usagef("give both -from and -to, or neither for the last twelve months")
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("enquiries"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("enquiries"), es, func(ctx context.Context, db *store.DB) error {
 					r, err := db.EnquiryReport(ctx, enquiry.ReportFilter{From: *from, To: *to, Team: *team, Category: *category, Urgency: *urgency})
 					if err != nil {
 						return err
@@ -580,4 +583,20 @@ func (a *app) printEnquiryReport(r *enquiry.Report) {
 			row.Late.To50, row.Late.Over50, row.Late.Outstanding)
 	}
 	w.Flush()
+}
+
+// replySending says how a reply reached the office, with the proof.
+func replySending(r *enquiry.Reply) string {
+	d := r.Delivery
+	switch {
+	case d == nil && r.ProofRef != "":
+		return "sent outside Tether, proof of sending " + r.ProofRef
+	case d == nil:
+		return "sent outside Tether"
+	case d.State == enquiry.DeliverySent:
+		return "sent through " + d.Via + " at " + d.SentAt.Format("2006-01-02 15:04") + ", reference " + d.ProviderID
+	case d.State == enquiry.DeliveryFailed:
+		return "NOT SENT through " + d.Via + ": " + d.LastError
+	}
+	return strings.ToLower(enquiry.DeliveryWords(d)) + " through " + d.Via
 }

@@ -77,7 +77,7 @@ func commands() []*command {
 		conditionsAddCommand(), conditionsListCommand(), conditionsChangeCommand(), conditionsEndCommand(),
 		eventsListCommand(), eventsCheckInCommand(), eventsOutcomeCommand(),
 		enquiriesListCommand(), enquiriesShowCommand(), enquiriesCreateCommand(), enquiriesAssignCommand(), enquiriesReplyCommand(),
-		enquiriesReportCommand(),
+		enquiriesReportCommand(), enquiriesStandardsCommand(),
 		demoCommand(), auditVerifyCommand(), benchImportCommand(),
 	}
 }
@@ -95,7 +95,7 @@ var groups = map[string]string{
 	"notices":   "send notices, list them, show their timeline and proof of service, cancel them",
 	"lapses":    "lapses of contact: list them, show one with its tracing plan, record a tracing attempt",
 	"figures":   "figures for managers: how well contact is kept, per reporting centre and month",
-	"enquiries": "enquiries from MPs' offices and representatives: list, show, record, assign, reply, the performance report",
+	"enquiries": "enquiries from MPs' offices and representatives: list, show, record, assign, reply, the performance report, the service standards",
 }
 
 // usageError is a mistake in the command line: the status is 2.

@@ -61,6 +61,7 @@ Examples:
 			dispatchOn := fs.Bool(settingDispatch)
 			sweepEvery := fs.String(settingSweepEvery)
 			rf := bindReporting(fs)
+			es := bindEnquiryStandards(fs)
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return usagef("serve takes no arguments")
@@ -79,7 +80,10 @@ Examples:
 				if _, err := rf.config(); err != nil {
 					return err
 				}
-				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken, sc, *dispatchOn, every, rf)
+				if err := es.load(); err != nil {
+					return err
+				}
+				return a.serve(ctx, *dsn, *addr, lvl, *secure, splitList(*origins), *callbackToken, sc, *dispatchOn, every, rf, es)
 			}
 		},
 	}
@@ -89,7 +93,7 @@ Examples:
 // dispatchOn the dispatcher and the Notify poller run beside the web
 // server; the background sweeps run every sweepEvery (0: never).
 func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, secure bool, origins []string, callbackToken string,
-	sc *sendingConfig, dispatchOn bool, sweepEvery time.Duration, rf *reportingFlags) error {
+	sc *sendingConfig, dispatchOn bool, sweepEvery time.Duration, rf *reportingFlags, es *standardsFlag) error {
 	handler := slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: level})
 	log := slog.New(handler)
 
@@ -102,6 +106,10 @@ func (a *app) serve(ctx context.Context, dsn, addr string, level slog.Level, sec
 	if err := rf.apply(db); err != nil {
 		return err
 	}
+	if err := es.apply(db); err != nil {
+		return err
+	}
+	log.Info("enquiry standards in force", "name", es.standards.Name, "version", es.standards.Version, "file", orText(es.file(), "built in"))
 	var (
 		disp    *dispatch.Dispatcher
 		poller  *dispatch.Poller

@@ -64,7 +64,8 @@ Sweeps:
                      reminder by text message (email without a mobile
                      number) through the outbox, once; or none, recorded
   enquiry-warnings   an open enquiry's assignee and team lead are warned
-                     once, 3 working days (standards.json) before its due date
+                     once, the standards' warning days (3 unless
+                     -enquiry-standards says otherwise) before its due date
   enquiry-breaches   an open enquiry still unanswered the day after its due
                      date has a breach raised once, and its task made urgent
   tracing-overdue    a tracing attempt not made by its due day is marked
@@ -79,6 +80,7 @@ Examples:
 			level := fs.String(settingLogLevel)
 			once := fs.FlagSet.Bool("once", false, "run each sweep until nothing is due, say what it did, and stop")
 			rf := bindReporting(fs)
+			es := bindEnquiryStandards(fs)
 			step := fs.FlagSet.Int("step", 0, "items per step (transaction) of a sweep; 0 for the default (500)")
 			only := fs.FlagSet.String("only", "", "run only these sweeps, comma-separated, like missed-events,reminders")
 			lease := fs.FlagSet.Duration("lease", 0, "how long a sweep's lease holds between steps; 0 for the default (1m)")
@@ -95,7 +97,7 @@ Examples:
 					return usagef("%v", err)
 				}
 				log := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
-				return a.withDB(ctx, *dsn, tether.SystemActor, func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.SystemActor, es, func(ctx context.Context, db *store.DB) error {
 					r := a.sweepRunner(db, log)
 					if err := limitSweeps(r, db, rf, *step, *only, *lease); err != nil {
 						return err

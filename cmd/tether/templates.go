@@ -258,10 +258,15 @@ holidays the binary ships with: new years, or one-off holidays. A division's
 years in the file replace those years' holidays. Loading the same file again
 adds nothing. Deemed-served dates already given are not changed.
 
+Open enquiries whose working days a changed holiday falls in have their
+due dates worked out again, and their warnings by the enquiry standards in
+force (-enquiry-standards).
+
 Examples:
   curl -sO https://www.gov.uk/bank-holidays.json && tether holidays load bank-holidays.json`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
+			es := bindEnquiryStandards(fs)
 			return func(ctx context.Context, args []string) error {
 				if len(args) != 1 {
 					return usagef("holidays load: name one FILE")
@@ -274,7 +279,7 @@ Examples:
 				if err != nil {
 					return fmt.Errorf("%s: %w", args[0], err)
 				}
-				return a.withDB(ctx, *dsn, tether.CLIActor("holidays"), func(ctx context.Context, db *store.DB) error {
+				return a.withEnquiryDB(ctx, *dsn, tether.CLIActor("holidays"), es, func(ctx context.Context, db *store.DB) error {
 					n, err := db.LoadHolidays(ctx, h, filepath.Base(args[0]))
 					if err != nil {
 						return err
