@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -552,16 +551,7 @@ Examples:
 					if err != nil {
 						return err
 					}
-					switch {
-					case *asCSV:
-						return r.WriteCSV(a.stdout)
-					case *asJSON:
-						enc := json.NewEncoder(a.stdout)
-						enc.SetIndent("", "  ")
-						return enc.Encode(r)
-					}
-					a.printEnquiryReport(r)
-					return nil
+					return a.writeFigures(*asCSV, *asJSON, r.WriteCSV, r, func() { a.printEnquiryReport(r) })
 				})
 			}
 		},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -327,20 +328,26 @@ Examples:
 					if err != nil {
 						return err
 					}
-					switch {
-					case *asCSV:
-						return f.WriteCSV(a.stdout)
-					case *asJSON:
-						enc := json.NewEncoder(a.stdout)
-						enc.SetIndent("", "  ")
-						return enc.Encode(f)
-					}
-					a.printFigures(f)
-					return nil
+					return a.writeFigures(*asCSV, *asJSON, f.WriteCSV, f, func() { a.printFigures(f) })
 				})
 			}
 		},
 	}
+}
+
+// writeFigures writes figures as CSV (writeCSV), as indented JSON (v), or
+// as a table for people (table).
+func (a *app) writeFigures(asCSV, asJSON bool, writeCSV func(io.Writer) error, v any, table func()) error {
+	switch {
+	case asCSV:
+		return writeCSV(a.stdout)
+	case asJSON:
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	table()
+	return nil
 }
 
 // printFigures prints the figures as a table.
