@@ -33,6 +33,10 @@ type UserService interface {
 	FindOrganisationByID(ctx context.Context, id int64) (*Organisation, error)
 	// FindOrganisations lists organisations by name.
 	FindOrganisations(ctx context.Context) ([]*Organisation, error)
+	// UpdateOrganisationReplyTo replaces the email address and postal
+	// address an organisation's replies go to (empty for none).
+	// EINVALID, ENOTFOUND, EFORBIDDEN.
+	UpdateOrganisationReplyTo(ctx context.Context, id int64, email string, address []string) (*Organisation, error)
 }
 
 // Session is a signed-in browser. The cookie holds a random token; the store

@@ -49,8 +49,14 @@ type Organisation struct {
 	Kind         OrganisationKind `json:"kind"`
 	Constituency string           `json:"constituency,omitempty"`
 	// Division is the UK bank-holiday division of its calendar.
-	Division  string    `json:"division,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	Division string `json:"division,omitempty"`
+	// ReplyEmail and ReplyAddress are where replies to the office go when
+	// the caseworker gives no address of their own: an email reply goes to
+	// ReplyEmail (else to the user who raised the enquiry), a letter to
+	// ReplyAddress. Either may be empty.
+	ReplyEmail   string    `json:"reply_email,omitempty"`
+	ReplyAddress []string  `json:"reply_address,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // Validate checks an organisation before it is stored.
@@ -72,6 +78,7 @@ func (o *Organisation) Validate() error {
 	default:
 		p.Add("division", "must be england-and-wales, scotland or northern-ireland")
 	}
+	o.ReplyEmail, o.ReplyAddress = ValidateReplyTo(p, o.ReplyEmail, o.ReplyAddress)
 	return p.Err()
 }
 

@@ -17,8 +17,9 @@ const (
 
 // ReplyInput is a reply to send: the enquiry-reply template and its
 // personalisation, where it goes (an email
-// template goes to the office's user who raised the enquiry unless To
-// names another address; a letter needs the office's postal address), and,
+// template goes to To, else to the organisation's reply email on record,
+// else to the office's user who raised the enquiry; a letter goes to
+// ToAddress, else to the organisation's postal address on record), and,
 // for an administrator only, the reason to send a text below the clarity
 // bar. Tether sends the reply; ProofRef is only for a reply the caseworker
 // already sent outside Tether (an email's Message-ID, a postal tracking

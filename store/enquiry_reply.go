@@ -117,26 +117,44 @@ func (tx *Tx) renderReply(e *storedEnquiry, in *enquiry.ReplyInput, kind string,
 	switch t.Channel {
 	case tether.ChannelEmail:
 		if len(in.ToAddress) > 0 {
-			return nil, 0, 0, tether.Invalid("to_address", "this template is an email: give an email address in to, or leave it out to reply to the office's user who raised the enquiry")
+			return nil, 0, 0, tether.Invalid("to_address", "this template is an email: give an email address in to, or leave it out to use the office's email address on record")
 		}
+		// The address given, else the office's on record, else the
+		// office's user who raised the enquiry.
 		to := in.To
+		if to == "" {
+			org, err := tx.loadOrganisation(e.OrganisationID)
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			to = org.ReplyEmail
+		}
 		if to == "" && e.RaisedBy != nil {
 			if err := tx.QueryRow(`SELECT email FROM users WHERE id = ?`, *e.RaisedBy).Scan(&to); err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return nil, 0, 0, fmt.Errorf("reply: %w", err)
 			}
 		}
 		if to == "" {
-			return nil, 0, 0, tether.Invalid("to", "give the office's email address: no user of the office raised this enquiry")
+			return nil, 0, 0, tether.Invalid("to", "give the office's email address, or record it on the organisation: no user of the office raised this enquiry")
 		}
 		r.SentTo = []string{to}
 	case tether.ChannelLetter:
 		if in.To != "" {
 			return nil, 0, 0, tether.Invalid("to", "this template is a letter: give the office's postal address in to_address")
 		}
-		if len(in.ToAddress) == 0 {
-			return nil, 0, 0, tether.Invalid("to_address", "give the office's postal address, 2 to 7 lines")
+		// The address given, else the office's on record.
+		address := in.ToAddress
+		if len(address) == 0 {
+			org, err := tx.loadOrganisation(e.OrganisationID)
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			address = org.ReplyAddress
 		}
-		if err := letterpdf.CheckAddress(in.ToAddress); err != nil {
+		if len(address) == 0 {
+			return nil, 0, 0, tether.Invalid("to_address", "give the office's postal address, or record it on the organisation")
+		}
+		if err := letterpdf.CheckAddress(address); err != nil {
 			reason := err.Error()
 			var ae *letterpdf.AddressError
 			if errors.As(err, &ae) {
@@ -144,7 +162,7 @@ func (tx *Tx) renderReply(e *storedEnquiry, in *enquiry.ReplyInput, kind string,
 			}
 			return nil, 0, 0, tether.Invalid("to_address", "the address would be refused for printing: "+reason)
 		}
-		r.SentTo = append([]string(nil), in.ToAddress...)
+		r.SentTo = append([]string(nil), address...)
 	}
 
 	text := r.Content

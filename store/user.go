@@ -455,15 +455,18 @@ func (db *DB) auditSignIn(ctx context.Context, u *tether.User, failure string) e
 }
 
 // orgCols are the organisations columns that scanOrganisation reads.
-const orgCols = `id, name, kind, constituency, division, created_at`
+const orgCols = `id, name, kind, constituency, division, reply_email, reply_address, created_at`
 
 func scanOrganisation(row interface{ Scan(...any) error }) (*tether.Organisation, error) {
 	o := &tether.Organisation{}
-	var kind string
-	if err := row.Scan(&o.ID, &o.Name, &kind, &o.Constituency, &o.Division, timeScan{&o.CreatedAt}); err != nil {
+	var kind, address string
+	if err := row.Scan(&o.ID, &o.Name, &kind, &o.Constituency, &o.Division, &o.ReplyEmail, &address, timeScan{&o.CreatedAt}); err != nil {
 		return nil, err
 	}
 	o.Kind = tether.OrganisationKind(kind)
+	if err := readReplyAddress(address, &o.ReplyAddress); err != nil {
+		return nil, fmt.Errorf("organisation %d: %w", o.ID, err)
+	}
 	return o, nil
 }
 
@@ -475,14 +478,21 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *tether.Organisation) er
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	if err := checkReplyAddress(o.ReplyAddress); err != nil {
+		return err
+	}
+	address, err := replyAddressJSON(o.ReplyAddress)
+	if err != nil {
+		return fmt.Errorf("create organisation: %w", err)
+	}
 	o.Constituency = strings.TrimSpace(o.Constituency)
 	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return fmt.Errorf("create organisation: %w", err)
 	}
 	defer tx.rollback()
-	id, err := tx.InsertID(`INSERT INTO organisations (name, kind, constituency, division, created_at) VALUES (?, ?, ?, ?, ?)`,
-		o.Name, string(o.Kind), o.Constituency, o.Division, db.ts(tx.Now()))
+	id, err := tx.InsertID(`INSERT INTO organisations (name, kind, constituency, division, reply_email, reply_address, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		o.Name, string(o.Kind), o.Constituency, o.Division, o.ReplyEmail, address, db.ts(tx.Now()))
 	if err != nil {
 		return fmt.Errorf("create organisation: %w", err)
 	}

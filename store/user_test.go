@@ -440,7 +440,7 @@ func TestOrganisations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *got != *b {
+		if !sameOrganisation(got, b) { // org_reply_test.go
 			t.Fatalf("FindOrganisationByID = %+v, want %+v", got, b)
 		}
 		_, err = db.FindOrganisationByID(ctx, 999)

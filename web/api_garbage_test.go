@@ -69,6 +69,7 @@ var routeInputs = map[string]any{
 	"POST /api/v1/users":                       userInput{},
 	"PATCH /api/v1/users/{id}":                 userPatch{},
 	"POST /api/v1/organisations":               organisationInput{},
+	"PATCH /api/v1/organisations/{id}":         organisationPatch{},
 	"POST /api/v1/tokens":                      tokenInput{},
 	// Lapses and tracing.
 	"POST /api/v1/tracing-attempts/{id}/record": attemptInput{},

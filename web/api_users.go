@@ -197,6 +197,8 @@ type organisationInput struct {
 	Kind         tether.OrganisationKind `json:"kind"`
 	Constituency string                  `json:"constituency"`
 	Division     string                  `json:"division"`
+	ReplyEmail   string                  `json:"reply_email"`
+	ReplyAddress []string                `json:"reply_address"`
 }
 
 func (s *Server) apiGetOrganisation(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +221,8 @@ func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	o := &tether.Organisation{Name: in.Name, Kind: in.Kind, Constituency: in.Constituency, Division: in.Division}
+	o := &tether.Organisation{Name: in.Name, Kind: in.Kind, Constituency: in.Constituency, Division: in.Division,
+		ReplyEmail: in.ReplyEmail, ReplyAddress: in.ReplyAddress}
 	if err := o.Validate(); err != nil {
 		s.fail(w, r, err)
 		return

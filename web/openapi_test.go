@@ -166,6 +166,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"UserInput":         userInput{},
 		"UserPatch":         userPatch{},
 		"OrganisationInput": organisationInput{},
+		"OrganisationPatch": organisationPatch{},
 		"TokenInput":        tokenInput{},
 		"Address":           tether.Address{},
 		"OtherName":         tether.OtherName{},

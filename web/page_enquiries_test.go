@@ -355,7 +355,8 @@ func (f enquiryPageUsers) SessionUser(ctx context.Context, token string) (*tethe
 }
 
 var fakeOrgs = []*tether.Organisation{
-	{ID: 7, Name: "Office of Jo Example MP", Kind: tether.OrgMPOffice, Constituency: "Exampleton", Division: calendar.EnglandAndWales},
+	{ID: 7, Name: "Office of Jo Example MP", Kind: tether.OrgMPOffice, Constituency: "Exampleton", Division: calendar.EnglandAndWales,
+		ReplyAddress: []string{"Jo Example MP", "House of Commons", "London", "SW1A 0AA"}},
 	{ID: 8, Name: "Camden Law Centre", Kind: tether.OrgLawFirm, Division: calendar.EnglandAndWales},
 }
 

@@ -67,6 +67,10 @@ type enquiryReplyPage struct {
 	Preview     *enquiry.Reply
 	CanOverride bool
 	CanPreview  bool
+	// ToHint and ToAddressHint say where a reply goes when its email or
+	// postal address is left blank: the office's on record, when it has
+	// one (page_enquiry_reply_to.go).
+	ToHint, ToAddressHint string
 }
 
 // holdingFields and answerFields map the store's field keys onto the forms.
@@ -115,6 +119,10 @@ func (s *Server) newReplyPage(w http.ResponseWriter, r *http.Request, holding bo
 	_, p.CanPreview = s.Enquiries.(enquiryPreviewer)
 	p.Nav, p.Back = "enquiries", "/enquiries/"+strconv.FormatInt(id, 10)
 	p.Form = newForm(v)
+	if p.ToHint, p.ToAddressHint, err = s.replyToHints(ctx, d.Enquiry.OrganisationID); err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
 	if holding {
 		for _, rs := range enquiry.Reasons {
 			p.Reasons = append(p.Reasons, radioOption{Value: rs, Text: enquiry.ReasonWords(rs)})

@@ -212,6 +212,9 @@ func (f *roleFixture) apiBody(t *testing.T, rt route, role tether.Role) any {
 		return map[string]any{"role": "caseworker"}
 	case "POST /api/v1/organisations":
 		return map[string]any{"name": fmt.Sprintf("Advice Centre %d", f.n), "kind": "advice"}
+	case "PATCH /api/v1/organisations/{id}":
+		return map[string]any{"reply_email": fmt.Sprintf("office%d@example.org", f.n),
+			"reply_address": []string{"The Office", "1 Example Street", "London", "SW1A 1AA"}}
 	case "POST /api/v1/tokens":
 		return map[string]any{"name": "role table"}
 	case "POST /api/v1/notices", "POST /api/v1/notices/preview":

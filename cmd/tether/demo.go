@@ -32,8 +32,11 @@ var demoUsers = []struct {
 
 // demoOrgs are the organisations the demo users belong to.
 var demoOrgs = []tether.Organisation{
-	{Name: demo.MPOffice, Kind: tether.OrgMPOffice, Constituency: "Exampleton and Sample Vale", Division: "england-and-wales"},
-	{Name: demo.LawFirm, Kind: tether.OrgLawFirm, Division: "england-and-wales"},
+	{Name: demo.MPOffice, Kind: tether.OrgMPOffice, Constituency: "Exampleton and Sample Vale", Division: "england-and-wales",
+		ReplyEmail: "sam.example.mp@example.org", ReplyAddress: []string{"Sam Example MP", "House of Commons", "London", "SW1A 0AA"}},
+	{Name: demo.LawFirm, Kind: tether.OrgLawFirm, Division: "england-and-wales",
+		ReplyEmail:   "post@example-immigration-law.example.org",
+		ReplyAddress: []string{demo.LawFirm, "12 Sample Street", "Manchester", "M1 4BT"}},
 }
 
 func demoCommand() *command {

@@ -31,15 +31,20 @@ var demoEnquiryOrgs = []struct {
 	org         tether.Organisation
 	email, name string
 }{
-	{tether.Organisation{Name: "Office of Priya Sandhu MP", Kind: tether.OrgMPOffice, Constituency: "Northfield and Brookside", Division: calendar.EnglandAndWales},
+	{tether.Organisation{Name: "Office of Priya Sandhu MP", Kind: tether.OrgMPOffice, Constituency: "Northfield and Brookside", Division: calendar.EnglandAndWales,
+		ReplyEmail: "priya.sandhu.mp@example.org", ReplyAddress: []string{"Priya Sandhu MP", "House of Commons", "London", "SW1A 0AA"}},
 		"office.sandhu@example.org", "Demo Caseworker, Priya Sandhu MP"},
-	{tether.Organisation{Name: "Office of Callum Fraser MP", Kind: tether.OrgMPOffice, Constituency: "Glen Aird", Division: calendar.Scotland},
+	{tether.Organisation{Name: "Office of Callum Fraser MP", Kind: tether.OrgMPOffice, Constituency: "Glen Aird", Division: calendar.Scotland,
+		ReplyEmail: "callum.fraser.mp@example.org", ReplyAddress: []string{"Callum Fraser MP", "House of Commons", "London", "SW1A 0AA"}},
 		"office.fraser@example.org", "Demo Caseworker, Callum Fraser MP"},
-	{tether.Organisation{Name: "Office of Siobhan Doherty MP", Kind: tether.OrgMPOffice, Constituency: "Lough Erne North", Division: calendar.NorthernIreland},
+	{tether.Organisation{Name: "Office of Siobhan Doherty MP", Kind: tether.OrgMPOffice, Constituency: "Lough Erne North", Division: calendar.NorthernIreland,
+		ReplyEmail: "siobhan.doherty.mp@example.org", ReplyAddress: []string{"Siobhan Doherty MP", "House of Commons", "London", "SW1A 0AA"}},
 		"office.doherty@example.org", "Demo Caseworker, Siobhan Doherty MP"},
-	{tether.Organisation{Name: "Office of Gareth Powell MP", Kind: tether.OrgMPOffice, Constituency: "Cwm Tawel", Division: calendar.EnglandAndWales},
+	{tether.Organisation{Name: "Office of Gareth Powell MP", Kind: tether.OrgMPOffice, Constituency: "Cwm Tawel", Division: calendar.EnglandAndWales,
+		ReplyEmail: "gareth.powell.mp@example.org", ReplyAddress: []string{"Gareth Powell MP", "House of Commons", "London", "SW1A 0AA"}},
 		"office.powell@example.org", "Demo Caseworker, Gareth Powell MP"},
-	{tether.Organisation{Name: "Harbour Street Immigration Advice", Kind: tether.OrgAdvice, Division: calendar.EnglandAndWales},
+	{tether.Organisation{Name: "Harbour Street Immigration Advice", Kind: tether.OrgAdvice, Division: calendar.EnglandAndWales,
+		ReplyAddress: []string{"Harbour Street Immigration Advice", "3 Harbour Street", "Bristol", "BS1 4RW"}},
 		"adviser.harbour@example.org", "Demo Adviser, Harbour Street"},
 }
 
@@ -222,7 +227,8 @@ func (a *app) demoEnquiries(ctx context.Context, db *store.DB, seed uint64) erro
 	for _, d := range demoEnquiryOrgs {
 		o := byName[d.org.Name]
 		if o == nil {
-			o = &tether.Organisation{Name: d.org.Name, Kind: d.org.Kind, Constituency: d.org.Constituency, Division: d.org.Division}
+			o = &tether.Organisation{Name: d.org.Name, Kind: d.org.Kind, Constituency: d.org.Constituency, Division: d.org.Division,
+				ReplyEmail: d.org.ReplyEmail, ReplyAddress: d.org.ReplyAddress}
 			if err := db.CreateOrganisation(ctx, o); err != nil {
 				return err
 			}

@@ -434,9 +434,9 @@ Examples:
 			template := fs.FlagSet.String("template", "", "the enquiry-reply template's key (required)")
 			values := pairs{}
 			fs.FlagSet.Var(values, "set", "a template value, name=value; repeat for each (reply=... is the text)")
-			to := fs.FlagSet.String("to", "", "the email address, if not the office's user who raised it")
+			to := fs.FlagSet.String("to", "", "the email address, if not the office's on record (tether orgs reply-to) or else its user who raised it")
 			var address repeated
-			fs.FlagSet.Var(&address, "address", "a line of the office's postal address, for a letter; repeat for each")
+			fs.FlagSet.Var(&address, "address", "a line of the office's postal address, for a letter, if not the one on record; repeat for each")
 			proof := fs.FlagSet.String("proof", "", "the sending's reference: a message ID or tracking number")
 			override := fs.FlagSet.String("override-reason", "", "why to send a reply below the clarity bar")
 			holding := fs.FlagSet.Bool("holding", false, "send a holding reply, not the answer")

@@ -67,7 +67,7 @@ func commands() []*command {
 		serveCommand(), migrateCommand(),
 		usersAddCommand(), usersListCommand(), usersSetRoleCommand(), usersDisableCommand(true), usersDisableCommand(false),
 		usersPasswordCommand(), usersTokenCommand(),
-		orgsAddCommand(), orgsListCommand(),
+		orgsAddCommand(), orgsListCommand(), orgsReplyToCommand(),
 		importPeopleCommand(), exportPeopleCommand(),
 		templatesCheckCommand(), templatesSeedCommand(), templatesListCommand(),
 		holidaysLoadCommand(), holidaysShowCommand(),

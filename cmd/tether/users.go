@@ -344,18 +344,26 @@ england-and-wales, scotland, northern-ireland.
 
 Examples:
   tether orgs add -name 'Office of Sam Example MP' -kind mp_office -constituency 'Exampleton' -division england-and-wales
-  tether orgs add -name 'Example Immigration Law LLP' -kind law_firm`,
+  tether orgs add -name 'Example Immigration Law LLP' -kind law_firm \
+      -reply-email post@example-law.example.org \
+      -reply-address 'Example Immigration Law LLP' -reply-address '1 Example Street' -reply-address London -reply-address 'EC1A 1BB'
+
+Replies to the office go to -reply-email and, for a letter, -reply-address
+(one line each, repeated, the postcode last) when the caseworker gives no
+address; change them later with tether orgs reply-to.`,
 		setup: func(a *app, fs *flags) func(context.Context, []string) error {
 			dsn := fs.String(settingDB)
 			name := fs.FlagSet.String("name", "", "the organisation's name (required)")
 			kind := fs.FlagSet.String("kind", "", "mp_office, law_firm or advice (required)")
 			constituency := fs.FlagSet.String("constituency", "", "an MP office's constituency")
 			division := fs.FlagSet.String("division", "", "england-and-wales, scotland or northern-ireland")
+			replyEmail, replyAddress := bindReplyTo(fs, "reply-email", "reply-address") // orgs_reply.go
 			return func(ctx context.Context, args []string) error {
 				if err := noArgs("orgs add", args); err != nil {
 					return err
 				}
-				o := &tether.Organisation{Name: *name, Kind: tether.OrganisationKind(*kind), Constituency: *constituency, Division: *division}
+				o := &tether.Organisation{Name: *name, Kind: tether.OrganisationKind(*kind), Constituency: *constituency, Division: *division,
+					ReplyEmail: *replyEmail, ReplyAddress: *replyAddress}
 				if err := o.Validate(); err != nil {
 					return err
 				}

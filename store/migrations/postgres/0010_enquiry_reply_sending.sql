@@ -26,3 +26,8 @@ CREATE TABLE reply_outbox (
 -- out.
 CREATE INDEX reply_outbox_due ON reply_outbox(next_attempt_at, id) WHERE state IN ('pending', 'unknown');
 CREATE INDEX reply_outbox_lease ON reply_outbox(lease_until) WHERE state = 'leased';
+
+-- Where an office's replies go when the caseworker gives no address: its
+-- email address, and its postal address as a JSON array of lines.
+ALTER TABLE organisations ADD COLUMN reply_email TEXT NOT NULL DEFAULT '';
+ALTER TABLE organisations ADD COLUMN reply_address TEXT NOT NULL DEFAULT '[]';
