@@ -79,6 +79,8 @@ type layout struct {
 	WorksTasks, SeesQueues bool
 	// Admin: the user is an administrator.
 	Admin bool
+	// Roster: the user checks people in at a reporting centre's desk.
+	RosterNav bool
 	// Enquiries: the user raises or works enquiries; EnquiryFigures: the
 	// user reads only their figures (inspectors).
 	Enquiries, EnquiryFigures bool
@@ -103,6 +105,9 @@ func (s *Server) newLayout(r *http.Request, title string) layout {
 		if s.Tasks != nil {
 			l.WorksTasks = tether.WorksTasks(l.User.Role)
 			l.SeesQueues = slices.Contains(queueReaders, l.User.Role)
+		}
+		if s.Reporting != nil {
+			l.RosterNav = slices.Contains(writers, l.User.Role)
 		}
 		if s.Enquiries != nil {
 			l.Enquiries = slices.Contains(enquiryReaders, l.User.Role)

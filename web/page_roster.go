@@ -96,6 +96,7 @@ func (s *Server) pageRoster(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showRoster(w http.ResponseWriter, r *http.Request, status int, f *form, checkedIn bool, eventID string) {
 	today := calendar.FromTime(s.clock.Now(), ukTime)
 	p := rosterPage{layout: s.newLayout(r, "Reporting roster"), Centre: strings.Join(strings.Fields(f.Value("centre")), " ")}
+	p.Nav = "roster"
 	p.Nav, p.Form = "roster", f
 	day := today
 	if v := strings.TrimSpace(f.Value("day")); v != "" {
