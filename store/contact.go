@@ -268,17 +268,26 @@ func (db *DB) changePoint(ctx context.Context, id int64, op string, change func(
 		return fmt.Errorf("%s contact point: %w", op, err)
 	}
 	defer tx.rollback()
+	// Lock the person (PostgreSQL) before the point, as AddContactPoint,
+	// the status machine and RecordAttempt do: so that two changes to one
+	// person's points count working channels in turn, and a change to a
+	// point never waits in a cycle with a tracing attempt that marks it
+	// failed. (A point's person never changes.)
+	var personID int64
+	if err := tx.QueryRow(`SELECT person_id FROM contact_points WHERE id = ?`, id).Scan(&personID); errors.Is(err, sql.ErrNoRows) {
+		return tether.Errorf(tether.ENOTFOUND, "Contact point not found.")
+	} else if err != nil {
+		return fmt.Errorf("%s contact point: %w", op, err)
+	}
+	if _, err := tx.loadPerson(personID, true); err != nil {
+		return err
+	}
 	c, err := tx.loadContactPoint(id, true)
 	if err != nil {
 		return err
 	}
 	if c.ValidTo != nil {
 		return tether.Errorf(tether.ECONFLICT, "This contact point has already ended, so it cannot be changed.")
-	}
-	// Lock the person too (PostgreSQL), as AddContactPoint does, so that
-	// two changes to one person's points count working channels in turn.
-	if _, err := tx.loadPerson(c.PersonID, true); err != nil {
-		return err
 	}
 	detail, err := change(tx, c)
 	if err != nil {

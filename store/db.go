@@ -70,6 +70,9 @@ type DB struct {
 	lapse lapseState
 	// enq is the enquiries configuration (enquiry.go).
 	enq enquiryState
+	// checkIns are the check-ins waiting to be written together, on
+	// SQLite (checkin_batch.go).
+	checkIns checkInQueue
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,

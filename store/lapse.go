@@ -500,10 +500,15 @@ func (tx *Tx) escalateLapse(l *tether.Lapse, ch tether.StatusChange, detail stri
 func (tx *Tx) closeLapse(personID int64, ch tether.StatusChange, detail string) error {
 	today := tx.today()
 	l := &tether.Lapse{PersonID: personID}
+	// Whether copies are due (copiesDue) is read in the same statement,
+	// so that the common case, none, costs no query of its own.
+	var copies bool
 	err := tx.QueryRow(`UPDATE lapses SET status = ?, closed_at = ?, closed_on = ?, closed_by = ?, closing_cause = ?,
-		closing_detail = ?, version = version + 1 WHERE person_id = ? AND closed_at IS NULL RETURNING id, opened_at`,
+		closing_detail = ?, version = version + 1 WHERE person_id = ? AND closed_at IS NULL RETURNING id, opened_at,
+		EXISTS (SELECT 1 FROM notices n WHERE n.person_id = lapses.person_id AND n.method = ? AND n.copy_due = ?
+			AND n.copy_given_at IS NULL AND n.created_at >= lapses.opened_at)`,
 		ch.To, tx.db.ts(tx.now), today.String(), tx.actor.String(), ch.Cause, clip(strings.TrimSpace(detail), 500),
-		personID).Scan(&l.ID, timeScan{&l.OpenedAt})
+		personID, tether.MethodFile, true).Scan(&l.ID, timeScan{&l.OpenedAt}, &copies)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // no open lapse
 	} else if err != nil {
@@ -520,9 +525,12 @@ func (tx *Tx) closeLapse(personID int64, ch tether.StatusChange, detail string) 
 		return fmt.Errorf("lapse: close: %w", err)
 	}
 	if err == nil {
+		// 'due' as a literal: against a bound parameter SQLite would prepare
+		// the statement again at each run, to see whether the partial
+		// indexes on the state apply (three times the cost).
 		if _, err := tx.Exec(`UPDATE tracing_attempts SET state = ?, skip_reason = ?, version = version + 1
-			WHERE plan_id = ? AND state = ?`, tether.AttemptSkipped,
-			"No longer needed: contact was re-established on "+today.Long()+".", planID, tether.AttemptDue); err != nil {
+			WHERE plan_id = ? AND state = 'due'`, tether.AttemptSkipped,
+			"No longer needed: contact was re-established on "+today.Long()+".", planID); err != nil {
 			return fmt.Errorf("lapse: close: %w", err)
 		}
 		if taskID.Valid && taskState.Valid {
@@ -535,6 +543,9 @@ func (tx *Tx) closeLapse(personID int64, ch tether.StatusChange, detail string) 
 		return fmt.Errorf("lapse: close: %w", err)
 	}
 	tx.Audit("lapse.close", "lapse", l.ID, "from="+ch.From+" cause="+ch.Cause)
+	if !copies {
+		return nil
+	}
 	return tx.copiesDue(l)
 }
 

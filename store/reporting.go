@@ -968,23 +968,41 @@ func (db *DB) Roster(ctx context.Context, centre string, day calendar.Date) (*re
 // Of two desks checking in one event at once, one wins and the other gets
 // ECONFLICT saying it was checked in already. A check-in of an event not
 // due today, or closed, is refused with ECONFLICT; EINVALID, ENOTFOUND,
-// EFORBIDDEN.
+// EFORBIDDEN. On SQLite, check-ins that arrive together are committed
+// together (checkin_batch.go), each still all or nothing.
 func (db *DB) CheckInEvent(ctx context.Context, id int64, in reporting.CheckIn) (*reporting.EventRecord, error) {
 	if _, err := reportingWriter(ctx); err != nil {
 		return nil, err
+	}
+	if db.Dialect == SQLite {
+		return db.checkIns.do(db, ctx, id, in)
 	}
 	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("check in: %w", err)
 	}
 	defer tx.rollback()
-	e, err := tx.loadEvent(id, true)
+	e, err := tx.checkIn(id, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("check in: %w", err)
+	}
+	return e, nil
+}
+
+// checkIn is CheckInEvent's work in tx, by tx's actor, without the commit.
+func (tx *Tx) checkIn(id int64, in reporting.CheckIn) (*reporting.EventRecord, error) {
+	// The event and its person's status, both locked (see
+	// loadEventStatus), before anything is written.
+	e, status, err := tx.loadEventStatus(id)
 	if err != nil {
 		return nil, err
 	}
 	if e.State == reporting.EventReported && e.Outcome != nil {
 		return nil, tether.Errorf(tether.ECONFLICT, "This event was already checked in, at %s by %s.",
-			e.Outcome.At.In(db.correspondence().Location).Format("15:04 on 2 January 2006"), e.Outcome.By)
+			e.Outcome.At.In(tx.db.correspondence().Location).Format("15:04 on 2 January 2006"), e.Outcome.By)
 	}
 	in.How, in.Where = strings.TrimSpace(in.How), strings.TrimSpace(in.Where)
 	if in.How == "" {
@@ -1010,30 +1028,54 @@ func (db *DB) CheckInEvent(ctx context.Context, id int64, in reporting.CheckIn) 
 	if in.Version != 0 && in.Version != e.Version {
 		return nil, tether.Errorf(tether.ECONFLICT, "This event changed since you read it (version %d, now %d): read it again.", in.Version, e.Version)
 	}
-	// The person is locked before anything is written (see lockPeople).
-	lock := ``
-	if db.Dialect == Postgres {
-		lock = ` FOR UPDATE`
-	}
-	var status string
-	if err := tx.QueryRow(`SELECT contact_status FROM people WHERE id = ?`+lock, e.PersonID).Scan(&status); err != nil {
-		return nil, fmt.Errorf("check in: %w", err)
-	}
 	if err := tx.closeEvent(e, rec); err != nil {
 		return nil, err
 	}
 	if status != tether.StatusInContact {
-		if _, err := tx.applyStatus(e.PersonID, tether.CauseReEstablished, nil,
+		if _, err := tx.applyStatusFrom(e.PersonID, status, tether.CauseReEstablished, nil,
 			"checked in for reporting event "+strconv.FormatInt(e.ID, 10)+" ("+rec.Event.Outcome.How+")"); err != nil {
 			return nil, fmt.Errorf("check in: %w", err)
 		}
 	}
 	tx.Audit("reporting.event.check_in", "reporting_event", e.ID, "person="+strconv.FormatInt(e.PersonID, 10)+" how="+in.How)
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("check in: %w", err)
-	}
 	return e, nil
 }
+
+// loadEventStatus reads event id and its person's contact status for a
+// check-in. On PostgreSQL it locks the event, then the person (the order
+// RecordOutcome takes them in; see lockPeople); on SQLite, whose one
+// writer holds the database for the transaction, it reads both in one
+// query.
+func (tx *Tx) loadEventStatus(id int64) (*reporting.EventRecord, string, error) {
+	var status string
+	if tx.db.Dialect == Postgres {
+		e, err := tx.loadEvent(id, true)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := tx.QueryRow(`SELECT contact_status FROM people WHERE id = ? FOR UPDATE`, e.PersonID).Scan(&status); err != nil {
+			return nil, "", fmt.Errorf("load event: %w", err)
+		}
+		return e, status, nil
+	}
+	e, err := scanEvent(scanAlso{tx.QueryRow(`SELECT `+eventCols+`, (SELECT p.contact_status FROM people p WHERE p.id = e.person_id)
+		FROM reporting_events e WHERE e.id = ?`, id), []any{&status}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", errEventNotFound()
+	} else if err != nil {
+		return nil, "", fmt.Errorf("load event: %w", err)
+	}
+	return e, status, nil
+}
+
+// scanAlso scans a row into a scan function's destinations and then into
+// also: the columns a query adds after those the function reads.
+type scanAlso struct {
+	row  rowScanner
+	also []any
+}
+
+func (s scanAlso) Scan(dest ...any) error { return s.row.Scan(append(dest, s.also...)...) }
 
 // closeEvent writes an outcome that reporting.Record gave for e, guarded
 // by e's version, records it in the history, and updates e.

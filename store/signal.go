@@ -69,12 +69,13 @@ func (tx *Tx) contactFailed(n *storedNotice, reason string) error {
 	n.contactFailed = true
 	what := "contact point"
 	if n.ContactPointID != nil {
-		// Lock the point, then the person, in the order changePoint does.
-		c, err := tx.loadContactPoint(*n.ContactPointID, true)
-		if err != nil {
+		// Lock the person, then the point, in the order changePoint and
+		// RecordAttempt do.
+		if _, err := tx.loadPerson(n.PersonID, true); err != nil {
 			return err
 		}
-		if _, err := tx.loadPerson(n.PersonID, true); err != nil {
+		c, err := tx.loadContactPoint(*n.ContactPointID, true)
+		if err != nil {
 			return err
 		}
 		what = kindNames[c.Kind]

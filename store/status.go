@@ -60,6 +60,12 @@ func (tx *Tx) applyStatus(personID int64, cause string, signalID *int64, detail 
 	} else if err != nil {
 		return tether.StatusChange{}, err
 	}
+	return tx.applyStatusFrom(personID, current, cause, signalID, detail)
+}
+
+// applyStatusFrom is applyStatus for a caller that has just read the
+// person's status, current, holding their lock in tx.
+func (tx *Tx) applyStatusFrom(personID int64, current, cause string, signalID *int64, detail string) (tether.StatusChange, error) {
 	th := tx.db.thresholds()
 	ch, err := tether.NextStatus(current, cause, tx.actor, detail, th)
 	if err != nil {
