@@ -22,7 +22,8 @@ import (
 // day's check-ins of every person (TETHER_BENCH_CHECKINS, default 2,000,
 // each on a daily digital condition), by 1 client ("serial") or 8 at once
 // ("parallel"); "at-risk" makes every person at risk before the day, so
-// that each check-in also changes their status. It reports check-ins per
+// that each check-in also changes their status and closes a lapse, and
+// "day-5pc-at-risk" one person in twenty. It reports check-ins per
 // second and the 99th percentile latency.
 func BenchmarkAPICheckIn(b *testing.B) {
 	n := 2000
@@ -65,8 +66,8 @@ func BenchmarkAPICheckIn(b *testing.B) {
 	}
 	day := 0
 	// nextDay moves the clock to the next day and lists its events (one a
-	// person); atRisk makes every person at risk first.
-	nextDay := func(atRisk bool) []int64 {
+	// person); pctAtRisk in every hundred people are made at risk first.
+	nextDay := func(pctAtRisk int) []int64 {
 		day++
 		if day > reporting.DefaultHorizonDays-1 {
 			b.Fatalf("more than %d days of events: lower -benchtime", reporting.DefaultHorizonDays)
@@ -74,8 +75,8 @@ func BenchmarkAPICheckIn(b *testing.B) {
 		ts.clock.Set(testNow.Add(time.Duration(day) * 24 * time.Hour))
 		d := calendar.FromTime(ts.clock.Now(), ukTime)
 		ids := make([]int64, 0, n)
-		for _, p := range people {
-			if atRisk {
+		for i, p := range people {
+			if i%100 < pctAtRisk {
 				if _, err := ts.db.ChangeStatus(ctx, p, tether.CauseFailedCall, "bench"); err != nil {
 					b.Fatal(err)
 				}
@@ -88,18 +89,23 @@ func BenchmarkAPICheckIn(b *testing.B) {
 		}
 		return ids
 	}
-	for _, atRisk := range []bool{false, true} {
+	// The day's mixes: everyone in contact; a desk's day, with one person
+	// in twenty at risk (the demo's ten weeks of history leave about one
+	// in two hundred at risk, so this is ten times as many); everyone at
+	// risk, the worst case, where each check-in also closes a lapse, its
+	// tracing plan and task.
+	for _, mix := range []struct {
+		name      string
+		pctAtRisk int
+	}{{"in-contact", 0}, {"day-5pc-at-risk", 5}, {"at-risk", 100}} {
 		for _, clients := range []int{1, 8} {
-			name := fmt.Sprintf("in-contact/clients=%d", clients)
-			if atRisk {
-				name = fmt.Sprintf("at-risk/clients=%d", clients)
-			}
+			name := fmt.Sprintf("%s/clients=%d", mix.name, clients)
 			b.Run(name, func(b *testing.B) {
 				var all []time.Duration
 				var elapsed time.Duration
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
-					ids := nextDay(atRisk)
+					ids := nextDay(mix.pctAtRisk)
 					b.StartTimer()
 					durations := make([]time.Duration, len(ids))
 					start := time.Now()
