@@ -20,7 +20,7 @@ import (
 
 // keyCacheMax bounds the words a keyCache remembers, so that its memory
 // stays flat whatever the file.
-const keyCacheMax = 1 << 16
+const keyCacheMax = 1 << 14
 
 // keyCache remembers the search keys of the words of names: names share
 // their words far more than they are shared whole (Mohammed, Ali, Nguyen).

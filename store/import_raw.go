@@ -26,10 +26,33 @@ type rawDriverConn interface {
 // Every statement runs as a query: the SQLite driver binds a query's
 // values and steps it in one call into C, where an Exec binds each value
 // with a call of its own.
+//
+// exec, row and query go through the driver's statement cache, which
+// keeps up to 256 statements per connection, by text, for as long as the
+// connection lives: they are for the few statements whose text is fixed.
+// A statement whose text varies with the data (the last, shorter INSERT of
+// a batch; an IN list) goes through once, which finalizes it: kept, each
+// such statement of hundreds of rows held 100 KB or more of SQLite's
+// memory and the driver's, and a million people left some 200 of them in
+// the cache, 50 MB that grew with the file.
 type rawConn struct {
 	c    rawDriverConn
 	ctx  context.Context
 	args []driver.NamedValue
+}
+
+// newRawConn is a rawConn on dc, the driver's connection that
+// sql.Conn.Raw gives, wrapped by wrap when not nil (tests, to see which
+// statements reach the driver).
+func newRawConn(ctx context.Context, dc any, wrap func(rawDriverConn) rawDriverConn) (*rawConn, error) {
+	c, ok := dc.(rawDriverConn)
+	if !ok {
+		return nil, fmt.Errorf("the SQLite driver's connection is a %T", dc)
+	}
+	if wrap != nil {
+		c = wrap(c)
+	}
+	return &rawConn{c: c, ctx: ctx}, nil
 }
 
 func (r *rawConn) named(vals []any) []driver.NamedValue {
@@ -71,6 +94,23 @@ func (r *rawConn) row(q string, vals ...any) ([]driver.Value, error) {
 func (r *rawConn) query(q string, vals []any, fn func([]driver.Value)) error {
 	defer r.done()
 	rows, err := r.c.QueryContext(r.ctx, q, r.named(vals))
+	if err != nil {
+		return err
+	}
+	return drain(rows, fn)
+}
+
+// once runs a statement whose text varies, calling fn (when not nil)
+// with each row, on a statement of its own that it finalizes, so that the
+// driver's statement cache does not keep it.
+func (r *rawConn) once(q string, vals []any, fn func([]driver.Value)) error {
+	s, err := r.prepare(q)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	defer r.done()
+	rows, err := s.s.QueryContext(r.ctx, r.named(vals))
 	if err != nil {
 		return err
 	}
