@@ -313,17 +313,8 @@ func (o *ReplyOutbox) OutboxRetry(ctx context.Context, itemID int64, worker, rea
 		if err != nil {
 			return err
 		}
-		next := at.UTC().Truncate(time.Microsecond)
-		if next.Before(tx.now) {
-			next = tx.now
-		}
-		state := tether.OutboxPending
-		if unknownOutcome {
-			state = tether.OutboxUnknown
-		}
-		if _, err := tx.Exec(`UPDATE reply_outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?,
-			prior_unknown = ?, updated_at = ? WHERE id = ?`,
-			state, tx.db.ts(next), reason, unknownOutcome, tx.db.ts(tx.now), it.ID); err != nil {
+		next, state, err := tx.retryItem("reply_outbox", it.ID, reason, at, unknownOutcome)
+		if err != nil {
 			return err
 		}
 		tx.Audit("reply.retry", "enquiry", r.enquiryID, "reply="+strconv.FormatInt(r.notice.ID, 10)+" item="+strconv.FormatInt(it.ID, 10)+

@@ -476,17 +476,8 @@ func (db *DB) OutboxRetry(ctx context.Context, itemID int64, worker, reason stri
 		return tether.Invalid("reason", "say why the item is to be tried again")
 	}
 	return db.outboxWrite(ctx, "outbox retry", itemID, worker, func(tx *Tx, it *tether.OutboxItem, n *storedNotice) error {
-		next := at.UTC().Truncate(time.Microsecond)
-		if next.Before(tx.now) {
-			next = tx.now
-		}
-		state := tether.OutboxPending
-		if unknownOutcome {
-			state = tether.OutboxUnknown
-		}
-		if _, err := tx.Exec(`UPDATE outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?,
-			prior_unknown = ?, updated_at = ? WHERE id = ?`,
-			state, tx.db.ts(next), reason, unknownOutcome, tx.db.ts(tx.now), it.ID); err != nil {
+		next, state, err := tx.retryItem("outbox", it.ID, reason, at, unknownOutcome)
+		if err != nil {
 			return err
 		}
 		if n.State == tether.NoticeSending {
@@ -505,6 +496,24 @@ func (db *DB) OutboxRetry(ctx context.Context, itemID int64, worker, reason stri
 		tx.Audit("notice.retry", "notice", n.ID, "item="+strconv.FormatInt(it.ID, 10)+" outbox_state="+state)
 		return nil
 	})
+}
+
+// retryItem sets a leased item of a sending table (outbox, reply_outbox)
+// to wait for its next attempt at at (now, if at is past), as unknown when
+// the last attempt's outcome is, and returns when and in what state.
+func (tx *Tx) retryItem(table string, id int64, reason string, at time.Time, unknownOutcome bool) (time.Time, string, error) {
+	next := at.UTC().Truncate(time.Microsecond)
+	if next.Before(tx.now) {
+		next = tx.now
+	}
+	state := tether.OutboxPending
+	if unknownOutcome {
+		state = tether.OutboxUnknown
+	}
+	_, err := tx.Exec(`UPDATE `+table+` SET state = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?,
+		prior_unknown = ?, updated_at = ? WHERE id = ?`,
+		state, tx.db.ts(next), reason, unknownOutcome, tx.db.ts(tx.now), id)
+	return next, state, err
 }
 
 // OutboxFail records a permanent failure: the item and the notice fail and
