@@ -107,7 +107,7 @@ func (db *DB) VerifyAuditProgress(ctx context.Context, progress func(n int64)) (
 	if err != nil {
 		return nil, fmt.Errorf("verify audit: %w", err)
 	}
-	tx := &Tx{Tx: stx, db: db, ctx: ctx}
+	tx := db.txOn(ctx, stx, tether.Actor{})
 	defer tx.rollback()
 
 	var headSeq int64

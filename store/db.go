@@ -12,6 +12,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -73,6 +74,9 @@ type DB struct {
 	// checkIns are the check-ins waiting to be written together, on
 	// SQLite (checkin_batch.go).
 	checkIns checkInQueue
+	// ckpt checkpoints a SQLite file's write-ahead log beside the writer
+	// (checkpoint.go); nil on PostgreSQL and in memory.
+	ckpt *checkpointer
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL,
@@ -131,6 +135,12 @@ func Open(dsn string, clock tether.Clock) (*DB, error) {
 		r.SetConnMaxIdleTime(0)
 		r.SetConnMaxLifetime(0)
 		db.write, db.read = w, r
+		if !mem {
+			if err := db.startCheckpointer(path + sep + params); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("open sqlite: checkpoints: %w", err)
+			}
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -146,8 +156,13 @@ var memSeq atomic.Int64
 // Close closes the pools.
 func (db *DB) Close() error {
 	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
 	if db.read != nil && db.read != db.write {
-		err = db.read.Close()
+		if e := db.read.Close(); err == nil {
+			err = e
+		}
 	}
 	if db.write != nil {
 		if e := db.write.Close(); err == nil {
@@ -261,12 +276,19 @@ func (db *DB) rebind(q string) string {
 // Tx is a transaction with a fixed now and the actor, collecting audit
 // entries that are chained and written at commit.
 type Tx struct {
-	*sql.Tx
+	// q runs the statements: stx, or conn inside a BEGIN and COMMIT of
+	// its own on SQLite (see begin).
+	q     sqlRunner
+	stx   *sql.Tx
+	conn  *sql.Conn
+	ended bool
 	db    *DB
 	ctx   context.Context
 	now   time.Time
 	actor tether.Actor
 	audit []*tether.AuditEntry
+	// write is whether the transaction is on the write pool.
+	write bool
 }
 
 // BeginTx starts a writing transaction for the actor in ctx.
@@ -279,13 +301,115 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	return db.begin(ctx, db.read, true)
 }
 
+// On SQLite a transaction is BEGIN and COMMIT on a connection taken from
+// the pool, not a *sql.Tx: database/sql starts a goroutine for every
+// query in a *sql.Tx, to watch the transaction's context, and on the one
+// writer those goroutines and their wake-ups were a tenth of the cost of
+// a check-in. The context of each statement is still honoured (an ended
+// one interrupts the statement), and rollback, which every caller defers,
+// ends the transaction and gives the connection back.
 func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*Tx, error) {
-	tx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && db.Dialect == Postgres})
+	actor, _ := tether.ActorFromContext(ctx)
+	tx := &Tx{db: db, ctx: ctx, now: db.Clock.Now().UTC().Truncate(time.Microsecond), actor: actor, write: !readOnly}
+	if db.Dialect != SQLite {
+		stx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+		if err != nil {
+			return nil, err
+		}
+		tx.q, tx.stx = stx, stx
+		return tx, nil
+	}
+	conn, err := pool.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	actor, _ := tether.ActorFromContext(ctx)
-	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.Clock.Now().UTC().Truncate(time.Microsecond), actor: actor}, nil
+	begin := `BEGIN IMMEDIATE`
+	if readOnly {
+		begin = `BEGIN`
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	tx.q, tx.conn = connRunner{conn, pool}, conn
+	return tx, nil
+}
+
+// connRunner runs a transaction's statements on its connection, and, as
+// a *sql.Tx does, none once the transaction's context has ended: the
+// caller's deferred rollback then ends the transaction.
+type connRunner struct {
+	*sql.Conn
+	pool *sql.DB
+}
+
+func (c connRunner) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.Conn.ExecContext(ctx, q, args...)
+}
+
+func (c connRunner) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.Conn.QueryContext(ctx, q, args...)
+}
+
+func (c connRunner) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if ctx.Err() != nil {
+		// The pool refuses an ended context before it takes a
+		// connection: a row that holds the context's error.
+		return c.pool.QueryRowContext(ctx, q, args...)
+	}
+	return c.Conn.QueryRowContext(ctx, q, args...)
+}
+
+func (c connRunner) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.Conn.PrepareContext(ctx, q)
+}
+
+// txOn is a Tx on a transaction begun by the caller.
+func (db *DB) txOn(ctx context.Context, stx *sql.Tx, actor tether.Actor) *Tx {
+	return &Tx{q: stx, stx: stx, db: db, ctx: ctx, actor: actor}
+}
+
+// sqlRunner is what a Tx runs statements on: *sql.Tx or *sql.Conn.
+type sqlRunner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// end ends a transaction on a connection with COMMIT or ROLLBACK and gives
+// the connection back to its pool. A COMMIT that fails is rolled back, as
+// database/sql does; a connection left inside a transaction all the same
+// (SQLite keeps it open after some errors) is closed, not given back.
+func (tx *Tx) end(stmt string) error {
+	if tx.ended {
+		return sql.ErrTxDone
+	}
+	tx.ended = true
+	ctx := context.WithoutCancel(tx.ctx)
+	_, err := tx.conn.ExecContext(ctx, stmt)
+	if err != nil {
+		if stmt != `ROLLBACK` {
+			tx.conn.ExecContext(ctx, `ROLLBACK`)
+		}
+		tx.conn.Raw(func(dc any) error {
+			if c, ok := dc.(*sqlite3.SQLiteConn); ok && !c.AutoCommit() {
+				return driver.ErrBadConn
+			}
+			return nil
+		})
+	}
+	tx.conn.Close()
+	return err
 }
 
 // Now is the transaction's fixed time.
@@ -296,17 +420,17 @@ func (tx *Tx) Actor() tether.Actor { return tx.actor }
 
 // Exec runs a statement with ? placeholders.
 func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
+	return tx.q.ExecContext(tx.ctx, tx.db.rebind(q), args...)
 }
 
 // Query runs a query with ? placeholders.
 func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(tx.ctx, tx.db.rebind(q), args...)
+	return tx.q.QueryContext(tx.ctx, tx.db.rebind(q), args...)
 }
 
 // QueryRow runs a one-row query with ? placeholders.
 func (tx *Tx) QueryRow(q string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(tx.ctx, tx.db.rebind(q), args...)
+	return tx.q.QueryRowContext(tx.ctx, tx.db.rebind(q), args...)
 }
 
 // InsertID runs an INSERT ... RETURNING id and returns the id.
@@ -330,11 +454,20 @@ func (tx *Tx) Audit(action, entity string, id int64, detail string) {
 func (tx *Tx) Commit() error {
 	if len(tx.audit) > 0 {
 		if err := tx.appendAudit(); err != nil {
-			tx.Tx.Rollback()
+			tx.rollback()
 			return err
 		}
 	}
-	return tx.Tx.Commit()
+	var err error
+	if tx.conn != nil {
+		err = tx.end(`COMMIT`)
+	} else {
+		err = tx.stx.Commit()
+	}
+	if err == nil && tx.write && tx.db.ckpt != nil {
+		tx.db.ckpt.committed(tx.db.write)
+	}
+	return err
 }
 
 func (tx *Tx) appendAudit() error {
@@ -468,4 +601,10 @@ func notFound(err error, what string) error {
 }
 
 // rollback ends a transaction that did not commit; it is safe after Commit.
-func (tx *Tx) rollback() { _ = tx.Tx.Rollback() }
+func (tx *Tx) rollback() {
+	if tx.conn != nil {
+		_ = tx.end(`ROLLBACK`)
+		return
+	}
+	_ = tx.stx.Rollback()
+}

@@ -37,7 +37,7 @@ func (db *DB) ExportPeople(ctx context.Context, fn func(tether.PersonImport) err
 	if err != nil {
 		return fmt.Errorf("export people: %w", err)
 	}
-	tx := &Tx{Tx: stx, db: db, ctx: ctx, actor: a}
+	tx := db.txOn(ctx, stx, a)
 	defer tx.rollback()
 
 	n := 0

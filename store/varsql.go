@@ -18,17 +18,17 @@ import (
 // queryVar runs a query of varying text with ? placeholders.
 func (tx *Tx) queryVar(q string, args ...any) (*sql.Rows, error) {
 	if tx.db.Dialect == Postgres {
-		return tx.Tx.QueryContext(tx.ctx, dollarPlaceholders(q), append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+		return tx.q.QueryContext(tx.ctx, dollarPlaceholders(q), append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
 	}
-	return tx.Tx.QueryContext(tx.ctx, q, args...)
+	return tx.q.QueryContext(tx.ctx, q, args...)
 }
 
 // execVar runs a statement of varying text with ? placeholders.
 func (tx *Tx) execVar(q string, args ...any) (sql.Result, error) {
 	if tx.db.Dialect == Postgres {
-		return tx.Tx.ExecContext(tx.ctx, dollarPlaceholders(q), append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+		return tx.q.ExecContext(tx.ctx, dollarPlaceholders(q), append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
 	}
-	return tx.Tx.ExecContext(tx.ctx, q, args...)
+	return tx.q.ExecContext(tx.ctx, q, args...)
 }
 
 // dollarPlaceholders is rebind without the cache: ? becomes $1, $2...
@@ -101,7 +101,7 @@ func (tx *Tx) bulkInsert(head, tail string, cols int, args []any, scan func(*sql
 	}
 	full := rows / chunk
 	if full > 0 {
-		stmt, err := tx.Tx.PrepareContext(tx.ctx, text(chunk))
+		stmt, err := tx.q.PrepareContext(tx.ctx, text(chunk))
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (tx *Tx) bulkInsert(head, tail string, cols int, args []any, scan func(*sql
 		if tx.db.Dialect == Postgres {
 			rargs = append([]any{pgx.QueryExecModeDescribeExec}, rargs...)
 		}
-		if err := run(tx.Tx.QueryContext(tx.ctx, q, rargs...)); err != nil {
+		if err := run(tx.q.QueryContext(tx.ctx, q, rargs...)); err != nil {
 			return err
 		}
 	}
