@@ -55,8 +55,9 @@ type checkpointer struct {
 	once sync.Once
 }
 
-// startCheckpointer turns the writer's own checkpoints off and starts the
-// goroutine, which checkpoints through a connection opened with dsn.
+// startCheckpointer starts the goroutine, which checkpoints through a
+// connection opened with dsn; the writer's connections do not checkpoint
+// (sqliteWriter).
 func (db *DB) startCheckpointer(dsn string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -75,12 +76,6 @@ func (db *DB) startCheckpointer(dsn string) error {
 	cdb.SetConnMaxIdleTime(0)
 	cdb.SetConnMaxLifetime(0)
 	if err := cdb.PingContext(ctx); err != nil {
-		cdb.Close()
-		return err
-	}
-	// The one writer connection lives as long as the pool; were it ever
-	// replaced, the new one would checkpoint as SQLite does by default.
-	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
 		cdb.Close()
 		return err
 	}

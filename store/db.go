@@ -119,7 +119,9 @@ func Open(dsn string, clock tether.Clock) (*DB, error) {
 		if !mem {
 			params += "&_journal_mode=WAL"
 		}
-		w, err := sql.Open("sqlite3", path+sep+params)
+		// The writer's page cache is smaller than the readers': see
+		// sqliteWriter.
+		w, err := sql.Open(sqliteWriter, path+sep+strings.Replace(params, "_cache_size=-32768", "_cache_size=-8192", 1))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -152,6 +154,24 @@ func Open(dsn string, clock tether.Clock) (*DB, error) {
 }
 
 var memSeq atomic.Int64
+
+// sqliteWriter is the SQLite driver of the write pool. Its connections
+// keep their temporary files in memory: the journal of each savepoint
+// (each check-in of a group, checkin_batch.go), which SQLite otherwise
+// writes to a file once it passes 64 KB, a fifth of a check-in's cost.
+// They leave checkpoints to the checkpointer (checkpoint.go). And their
+// page cache is 8 MB, not 32: at each commit SQLite walks the whole page
+// cache's hash table whenever a B-tree page was moved while balancing
+// (SQLite parks it at the lock-byte page's number, past the end of any
+// database under 1 GB), a cost that grows with the cache.
+const sqliteWriter = "sqlite3-tether-writer"
+
+func init() {
+	sql.Register(sqliteWriter, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0`, nil)
+		return err
+	}})
+}
 
 // Close closes the pools.
 func (db *DB) Close() error {

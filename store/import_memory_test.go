@@ -170,8 +170,8 @@ func TestBulkImportKeepsNoStatementOfVaryingText(t *testing.T) {
 		t.Fatalf("indexes %v", present)
 	}
 	var cache int
-	if err := db.write.QueryRow(`PRAGMA cache_size`).Scan(&cache); err != nil || cache != -32768 {
-		t.Fatalf("cache_size %d, %v; want the DSN's -32768", cache, err)
+	if err := db.write.QueryRow(`PRAGMA cache_size`).Scan(&cache); err != nil || cache != -8192 {
+		t.Fatalf("cache_size %d, %v; want the writer's -8192", cache, err)
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
