@@ -21,7 +21,10 @@ import (
 // waiting in one transaction, each in a savepoint of its own: each is
 // still all or nothing with its own actor, outcome and audit entries, and
 // one refused (ECONFLICT, say) leaves the others as they are. A check-in
-// that finds nobody writing is written at once, alone, as before. This is
+// that finds nobody writing is written at once, alone, as before. A group
+// with none refused is written without savepoints, which cost each
+// check-in a copy of every page it changes; when one is refused, the
+// group is rolled back and written again with a savepoint each. This is
 // group commit, as databases do for their logs; PostgreSQL, with a
 // transaction per check-in and row locks, needs none.
 
@@ -113,9 +116,47 @@ func (q *checkInQueue) release(batch []*checkInCall, written bool) {
 }
 
 // writeCheckIns writes the check-ins of batch in one transaction and sets
-// each one's result: one alone as CheckInEvent always did; several each in
-// a savepoint, rolled back to when that check-in fails.
+// each one's result: one alone as CheckInEvent always did; several at once
+// when none is refused (writeCheckInsAtOnce), or else each in a savepoint.
 func (db *DB) writeCheckIns(batch []*checkInCall) {
+	if len(batch) > 1 && db.writeCheckInsAtOnce(batch) {
+		return
+	}
+	db.writeCheckInsEach(batch)
+}
+
+// writeCheckInsAtOnce writes the check-ins of batch in one transaction with
+// no savepoints, and reports whether it did. Most groups have no check-in
+// refused, and a savepoint costs each check-in a copy of every page it
+// changes (SQLite's journal of the savepoint). When one is refused or
+// fails, nothing is written and it reports false: the group is then
+// written with a savepoint each, where the refusal is found again.
+func (db *DB) writeCheckInsAtOnce(batch []*checkInCall) bool {
+	tx, err := db.BeginTx(context.WithoutCancel(batch[0].ctx))
+	if err != nil {
+		return false
+	}
+	defer tx.rollback()
+	done := make([]*reporting.EventRecord, len(batch))
+	for i, c := range batch {
+		tx.actor, _ = tether.ActorFromContext(c.ctx)
+		if done[i], err = tx.checkIn(c.id, c.in); err != nil {
+			return false
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false
+	}
+	for i, c := range batch {
+		c.e, c.err = done[i], nil
+	}
+	return true
+}
+
+// writeCheckInsEach writes the check-ins of batch in one transaction, each
+// in a savepoint rolled back to when that check-in fails (one alone needs
+// none), and sets each one's result.
+func (db *DB) writeCheckInsEach(batch []*checkInCall) {
 	fail := func(err error) {
 		for _, c := range batch {
 			if c.err == nil {

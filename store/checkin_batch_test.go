@@ -76,8 +76,10 @@ func TestCheckInGroupSameAsOneByOne(t *testing.T) {
 	}
 	calls = append(calls, call{cw(), 999999, reporting.CheckIn{}}, // no such event
 		call{cw(), events[0], reporting.CheckIn{Version: 7}}) // stale (and checked in)
-	// Each is a group; the second holds the refusals among check-ins.
-	groups := [][]call{calls[:4], calls[4:]}
+	// Each is a group: the first has none refused (written at once, with
+	// no savepoints), the second holds the refusals among check-ins
+	// (written again with a savepoint each).
+	groups := [][]call{calls[:3], calls[3:]}
 
 	var got, want []string
 	result := func(e *reporting.EventRecord, err error) string {
