@@ -37,8 +37,8 @@ const (
 	// checkpoints itself: 16 MB with 4 KB pages.
 	walMaxFrames = 4000
 	// walCheckpointPause is the least time between two checkpoints of
-	// the goroutine.
-	walCheckpointPause = 20 * time.Millisecond
+	// the goroutine: a page written again within it is copied once.
+	walCheckpointPause = 100 * time.Millisecond
 )
 
 // checkpointer checkpoints a SQLite database in WAL mode beside its writer.

@@ -117,7 +117,11 @@ func Open(dsn string, clock tether.Clock) (*DB, error) {
 		}
 		params := "_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-32768&_stmt_cache_size=256"
 		if !mem {
-			params += "&_journal_mode=WAL"
+			// Each connection in SQLite's multi-thread mode, without a
+			// mutex of its own taken at every call into SQLite:
+			// database/sql never uses a connection from two goroutines
+			// at once. Memory databases share a cache, and keep theirs.
+			params += "&_journal_mode=WAL&_mutex=no"
 		}
 		// The writer's page cache is smaller than the readers': see
 		// sqliteWriter.
