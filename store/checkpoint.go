@@ -3,12 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // SQLite copies its write-ahead log into the database file (a checkpoint)
@@ -22,34 +21,38 @@ import (
 //
 // The log restarts from its beginning only when a write transaction
 // begins with every page of it copied; with writes arriving without a
-// pause, a checkpoint beside them never catches the end. So when the log
-// passes walMaxFrames, the commit that finds it so checkpoints on the
-// writer's connection, holding the next writer off until the copy is done
-// (what SQLite does at every checkpoint), and the next write restarts the
-// log. The writer learns the log's length a checkpoint late, so the log
-// grows past walMaxFrames by what is written meanwhile (to some 12,000
-// pages, 50 MB, with small commits one after another), and no further
-// however long the writes last. A reader holding an old snapshot stops any checkpoint at its
-// snapshot, as it would stop SQLite's own.
+// pause, a checkpoint beside them never catches the end. So the writer
+// keeps the log's file at walMaxBytes (journal_size_limit: the first
+// commit after a restart cuts the file back to it), and a commit that
+// finds the file longer checkpoints on the writer's connection, holding
+// the next writer off until the copy is done (what SQLite does at every
+// checkpoint): the next write restarts the log. The log stays within
+// walMaxBytes and one commit's pages, however long the writes last. A
+// reader holding an old snapshot stops any checkpoint at its snapshot,
+// as it would stop SQLite's own. A bulk import, which checkpoints in its
+// own way, holds the goroutine off while it runs.
 
 const (
-	// walMaxFrames is the length of log, in pages, past which the writer
-	// checkpoints itself: 16 MB with 4 KB pages.
-	walMaxFrames = 4000
+	// walMaxBytes is the length of log past which the writer checkpoints
+	// itself: some 16,000 pages of 4 KB.
+	walMaxBytes = 64 << 20
 	// walCheckpointPause is the least time between two checkpoints of
 	// the goroutine: a page written again within it is copied once.
 	walCheckpointPause = 100 * time.Millisecond
 )
 
+// walSizeLimit is the writer connections' PRAGMA for walMaxBytes.
+var walSizeLimit = `PRAGMA journal_size_limit = ` + strconv.Itoa(walMaxBytes)
+
 // checkpointer checkpoints a SQLite database in WAL mode beside its writer.
 type checkpointer struct {
 	db   *sql.DB // a pool of one connection, not the writer's
+	wal  string  // the log's file
 	kick chan struct{}
 	stop chan struct{}
 	done chan struct{}
-	// frames is the log's length at the last checkpoint; 0 after the
-	// writer copied all of it (the next write restarts the log).
-	frames atomic.Int64
+	// held counts the bulk imports that hold the goroutine off.
+	held atomic.Int32
 	// runs counts the checkpoints done, for tests.
 	runs atomic.Int64
 	once sync.Once
@@ -68,6 +71,11 @@ func (db *DB) startCheckpointer(dsn string) error {
 	if mode != "wal" {
 		return nil
 	}
+	var seq int
+	var name, file string
+	if err := db.write.QueryRowContext(ctx, `PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		return err
+	}
 	cdb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return err
@@ -79,7 +87,7 @@ func (db *DB) startCheckpointer(dsn string) error {
 		cdb.Close()
 		return err
 	}
-	c := &checkpointer{db: cdb, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{db: cdb, wal: file + "-wal", kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	db.ckpt = c
 	go c.run()
 	return nil
@@ -96,11 +104,8 @@ func (c *checkpointer) run() {
 			return
 		case <-c.kick:
 		}
-		c.checkpoint(c.db, false)
-		if c.frames.Load() > walMaxFrames/2 {
-			// Behind: no pause, so that the writer learns the log's
-			// length soon.
-			continue
+		if c.held.Load() == 0 {
+			c.checkpoint(c.db)
 		}
 		// Commits during the pause kick once, and are copied together.
 		timer.Reset(walCheckpointPause)
@@ -113,41 +118,35 @@ func (c *checkpointer) run() {
 	}
 }
 
-// checkpoint runs a passive checkpoint on a connection of pool and notes
-// the log's length. A checkpoint already running elsewhere (SQLITE_BUSY)
-// is not an error: that one copies the pages. Beside the writer, the log
-// may grow while the pages are copied, so a complete copy is not a short
-// log; on the writer's connection (writer), nothing is written meanwhile
-// and the next write restarts the log.
-func (c *checkpointer) checkpoint(pool *sql.DB, writer bool) {
+// checkpoint runs a passive checkpoint on a connection of pool. One that
+// fails, or finds another running, leaves the pages to the next.
+func (c *checkpointer) checkpoint(pool *sql.DB) {
 	var busy, frames, copied int64
-	err := pool.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
-	var serr sqlite3.Error
-	if err != nil && !(errors.As(err, &serr) && serr.Code == sqlite3.ErrBusy) {
-		// The writer's next commit past walMaxFrames tries again.
-		return
+	if err := pool.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err == nil {
+		c.runs.Add(1)
 	}
-	if err == nil {
-		if writer && copied >= frames {
-			frames = 0
-		}
-		c.frames.Store(frames)
-	}
-	c.runs.Add(1)
 }
 
 // committed is called after each commit of the writer: it checkpoints on
-// the writer's connection when the log is too long, or else asks the
-// goroutine for a checkpoint.
+// the writer's connection when the log's file has grown past walMaxBytes,
+// or else asks the goroutine for a checkpoint.
 func (c *checkpointer) committed(write *sql.DB) {
-	if c.frames.Load() > walMaxFrames {
-		c.checkpoint(write, true)
+	if fi, err := os.Stat(c.wal); err == nil && fi.Size() > walMaxBytes {
+		c.checkpoint(write)
 		return
 	}
 	select {
 	case c.kick <- struct{}{}:
 	default:
 	}
+}
+
+// hold keeps the goroutine from checkpointing until the function it
+// returns is called.
+func (c *checkpointer) hold() func() {
+	c.held.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { c.held.Add(-1) }) }
 }
 
 // close stops the goroutine and closes its connection.

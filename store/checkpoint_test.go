@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,28 +35,27 @@ func TestCheckpointsBesideTheWriter(t *testing.T) {
 	if db.ckpt == nil {
 		t.Fatal("no checkpointer on a SQLite file")
 	}
-	var auto int
+	var auto, limit int64
 	if err := db.write.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil {
 		t.Fatal(err)
 	}
-	if auto != 0 {
-		t.Fatalf("the writer checkpoints every %d pages: want 0", auto)
+	if err := db.write.QueryRow(`PRAGMA journal_size_limit`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if auto != 0 || limit != walMaxBytes {
+		t.Fatalf("the writer checkpoints every %d pages, keeps the log to %d bytes: want 0 and %d", auto, limit, walMaxBytes)
 	}
 	before := db.ckpt.runs.Load()
 	// 20,000 commits of one or more pages each: without checkpoints, a
-	// log of more than 100 MB. The writer learns the log's length from
-	// the goroutine, a checkpoint late, so the log passes walMaxFrames
-	// by what is written meanwhile: some 12,000 pages at most in 60,000
-	// commits one after another, on an idle machine.
+	// log of more than 100 MB.
 	auditCommits(t, db, 20000)
 	wal, err := os.Stat(walPath(t, db))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if limit := int64(4*walMaxFrames) * 4120; wal.Size() > limit {
-		t.Errorf("log of %d bytes after 20,000 commits: want at most %d", wal.Size(), limit)
-	} else {
-		t.Logf("log of %d bytes after 20,000 commits", wal.Size())
+	// The log's file, at most walMaxBytes and a commit's pages.
+	if wal.Size() > walMaxBytes+64<<10 {
+		t.Errorf("log of %d bytes after 20,000 commits: want at most %d", wal.Size(), walMaxBytes)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for db.ckpt.runs.Load() == before && time.Now().Before(deadline) {
@@ -69,21 +69,46 @@ func TestCheckpointsBesideTheWriter(t *testing.T) {
 	}
 }
 
-// Past walMaxFrames, the commit that finds the log too long checkpoints
-// it itself, before the next writer, and all of it is copied.
+// With the goroutine held off (as a bulk import does), the log grows
+// until the commit that finds it past walMaxBytes checkpoints it, and the
+// next commit cuts its file back.
 func TestTheWriterCheckpointsALongLog(t *testing.T) {
 	db := MustOpenTestDB(t, SQLite, nil)
-	auditCommits(t, db, 10)
-	// Let the goroutine be idle, then say the log is long.
-	time.Sleep(3 * walCheckpointPause)
-	db.ckpt.frames.Store(walMaxFrames + 1)
+	release := db.ckpt.hold()
+	defer release()
 	before := db.ckpt.runs.Load()
-	auditCommits(t, db, 1)
-	if got := db.ckpt.runs.Load(); got != before+1 {
-		t.Fatalf("checkpoints by the commit: %d, want 1", got-before)
+	wal := walPath(t, db)
+	size := func() int64 {
+		fi, err := os.Stat(wal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
 	}
-	if f := db.ckpt.frames.Load(); f != 0 {
-		t.Fatalf("log left after the writer's checkpoint: %d frames, want 0 (all copied)", f)
+	// Big commits, some 2 MB each.
+	big := strings.Repeat("x", 2<<20)
+	for i := 0; size() <= walMaxBytes; i++ {
+		if i == 100 {
+			t.Fatalf("the log does not grow: %d bytes", size())
+		}
+		tx, err := db.BeginTx(AsActor(Caseworker))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.Audit("test.commit", "test", int64(i), big)
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := db.ckpt.runs.Load() - before; got != 1 {
+		t.Fatalf("checkpoints by the commit past the limit: %d, want 1", got)
+	}
+	auditCommits(t, db, 1)
+	if s := size(); s > walMaxBytes {
+		t.Fatalf("log of %d bytes after the checkpoint and a commit: want at most %d", s, walMaxBytes)
+	}
+	if got := db.ckpt.runs.Load() - before; got != 1 {
+		t.Fatalf("checkpoints: %d, want 1", got)
 	}
 }
 

@@ -163,7 +163,8 @@ var memSeq atomic.Int64
 // keep their temporary files in memory: the journal of each savepoint
 // (each check-in of a group, checkin_batch.go), which SQLite otherwise
 // writes to a file once it passes 64 KB, a fifth of a check-in's cost.
-// They leave checkpoints to the checkpointer (checkpoint.go). And their
+// They leave checkpoints to the checkpointer, and keep the log's file to
+// walMaxBytes (checkpoint.go). And their
 // page cache is 8 MB, not 32: at each commit SQLite walks the whole page
 // cache's hash table whenever a B-tree page was moved while balancing
 // (SQLite parks it at the lock-byte page's number, past the end of any
@@ -172,7 +173,7 @@ const sqliteWriter = "sqlite3-tether-writer"
 
 func init() {
 	sql.Register(sqliteWriter, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0`, nil)
+		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; `+walSizeLimit, nil)
 		return err
 	}})
 }

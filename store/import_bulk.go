@@ -126,6 +126,8 @@ type BulkImport struct {
 	autockpt  string
 	// cache is the connection's page cache setting, to restore at Close.
 	cache string
+	// release lets the database's checkpointer go on (checkpoint.go).
+	release func()
 
 	inTx     bool
 	txPeople int
@@ -194,6 +196,10 @@ func (b *BulkImport) setUp(ctx context.Context, expected int) error {
 	}
 	if expected < bulkHoldMin {
 		return nil
+	}
+	if b.db.ckpt != nil {
+		// The import checkpoints in its own way (startCheckpoints).
+		b.release = b.db.ckpt.hold()
 	}
 	if err := b.startCheckpoints(ctx); err != nil {
 		return err
@@ -411,6 +417,9 @@ func (b *BulkImport) Close() error {
 		b.checkpoint()
 	}
 	keep(b.stopCheckpoints())
+	if b.release != nil {
+		b.release()
+	}
 	if b.cache != "" {
 		_, e := b.conn.ExecContext(b.ctx, `PRAGMA cache_size = `+b.cache)
 		keep(e)
