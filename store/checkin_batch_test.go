@@ -197,3 +197,58 @@ func TestCheckInsAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// A check-in is one audit entry, naming every record it changed: for a
+// person at risk, their status, their lapse and its task, each with what
+// its own entry said before.
+func TestCheckInIsOneAuditEntry(t *testing.T) {
+	t.Parallel()
+	ForEachEngine(t, func(t *testing.T, db *DB) {
+		people, events := checkInPopulation(t, db, 2)
+		before, err := db.FindAuditEntries(admin(), tether.AuditFilter{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range events {
+			if _, err := db.CheckInEvent(cw(), id, reporting.CheckIn{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after, err := db.FindAuditEntries(admin(), tether.AuditFilter{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var added []*tether.AuditEntry
+		for _, e := range after {
+			if e.Seq > before[0].Seq {
+				added = append(added, e)
+			}
+		}
+		if len(added) != 2 {
+			t.Fatalf("%d audit entries for 2 check-ins: %+v", len(added), added)
+		}
+		// Newest first: the person at risk, then the one in contact.
+		atRisk, inContact := added[0], added[1]
+		if inContact.Action != "reporting.event.check_in" || inContact.EntityID != events[0] ||
+			inContact.Detail != "person="+strconv.FormatInt(people[0], 10)+" how=digital" {
+			t.Errorf("in contact: %+v", inContact)
+		}
+		if atRisk.Action != "reporting.event.check_in" || atRisk.EntityID != events[1] {
+			t.Errorf("at risk: %+v", atRisk)
+		}
+		l, err := db.PersonLapses(cw(), people[1])
+		if err != nil || len(l) != 1 || l[0].ClosedAt == nil {
+			t.Fatalf("lapses %+v, %v", l, err)
+		}
+		for _, want := range []string{
+			"person=" + strconv.FormatInt(people[1], 10) + " how=digital; ",
+			"person.status person=" + strconv.FormatInt(people[1], 10) + " from=at_risk to=in_contact cause=" + tether.CauseReEstablished,
+			"; lapse.close lapse=" + strconv.FormatInt(l[0].ID, 10) + " from=at_risk",
+			"; task.complete task=",
+		} {
+			if !strings.Contains(atRisk.Detail, want) {
+				t.Errorf("at risk: detail %q lacks %q", atRisk.Detail, want)
+			}
+		}
+	})
+}

@@ -1031,13 +1031,28 @@ func (tx *Tx) checkIn(id int64, in reporting.CheckIn) (*reporting.EventRecord, e
 	if err := tx.closeEvent(e, rec); err != nil {
 		return nil, err
 	}
+	queued := len(tx.audit)
 	if status != tether.StatusInContact {
 		if _, err := tx.applyStatusFrom(e.PersonID, status, tether.CauseReEstablished, nil,
 			"checked in for reporting event "+strconv.FormatInt(e.ID, 10)+" ("+rec.Event.Outcome.How+")"); err != nil {
 			return nil, fmt.Errorf("check in: %w", err)
 		}
 	}
-	tx.Audit("reporting.event.check_in", "reporting_event", e.ID, "person="+strconv.FormatInt(e.PersonID, 10)+" how="+in.How)
+	// One audit entry for the check-in, naming every record it changed
+	// and how (the person's status, their lapse, its task), rather than
+	// one entry each: a check-in is one act, and the entries of a person
+	// back in contact were a quarter of the pages each group of
+	// check-ins wrote. Each record's own history (status, lapse and task
+	// events) still has its change, with who and when.
+	detail := "person=" + strconv.FormatInt(e.PersonID, 10) + " how=" + in.How
+	for _, a := range tx.audit[queued:] {
+		detail += "; " + a.Action + " " + a.Entity + "=" + strconv.FormatInt(a.EntityID, 10)
+		if a.Detail != "" {
+			detail += " " + a.Detail
+		}
+	}
+	tx.audit = tx.audit[:queued]
+	tx.Audit("reporting.event.check_in", "reporting_event", e.ID, detail)
 	return e, nil
 }
 
