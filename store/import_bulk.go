@@ -124,8 +124,9 @@ type BulkImport struct {
 	walFrames atomic.Int64
 	maxFrames int64
 	autockpt  string
-	// cache is the connection's page cache setting, to restore at Close.
-	cache string
+	// cache and tempStore are the connection's page cache and temporary
+	// files settings, to restore at Close.
+	cache, tempStore string
 	// release lets the database's checkpointer go on (checkpoint.go).
 	release func()
 
@@ -192,6 +193,15 @@ func (b *BulkImport) setUp(ctx context.Context, expected int) error {
 		return err
 	}
 	if _, err := b.conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB)); err != nil {
+		return err
+	}
+	// Temporary files on disk, not in memory as the writer has them (see
+	// sqliteWriter): a batch's savepoint journal and the sorts that
+	// rebuild the held indexes grow with the import.
+	if err := b.conn.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&b.tempStore); err != nil {
+		return err
+	}
+	if _, err := b.conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
 		return err
 	}
 	if expected < bulkHoldMin {
@@ -422,6 +432,10 @@ func (b *BulkImport) Close() error {
 	}
 	if b.cache != "" {
 		_, e := b.conn.ExecContext(b.ctx, `PRAGMA cache_size = `+b.cache)
+		keep(e)
+	}
+	if b.tempStore != "" {
+		_, e := b.conn.ExecContext(b.ctx, `PRAGMA temp_store = `+b.tempStore)
 		keep(e)
 	}
 	_, e := b.conn.ExecContext(b.ctx, `PRAGMA foreign_keys = ON`)
@@ -1161,6 +1175,17 @@ func restoreHeldIndexes(ctx context.Context, c sqlConn) error {
 		return fmt.Errorf("held indexes: %w", err)
 	}
 	defer c.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+cache)
+	// The sorts on disk, not in memory (the writer keeps its temporary
+	// files in memory: see sqliteWriter), on the connection of the import
+	// or of Migrate after an import was stopped.
+	var temp string
+	if err := c.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&temp); err != nil {
+		return fmt.Errorf("held indexes: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return fmt.Errorf("held indexes: %w", err)
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = `+temp)
 
 	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {

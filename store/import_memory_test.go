@@ -173,6 +173,10 @@ func TestBulkImportKeepsNoStatementOfVaryingText(t *testing.T) {
 	if err := db.write.QueryRow(`PRAGMA cache_size`).Scan(&cache); err != nil || cache != -8192 {
 		t.Fatalf("cache_size %d, %v; want the writer's -8192", cache, err)
 	}
+	var temp int
+	if err := db.write.QueryRow(`PRAGMA temp_store`).Scan(&temp); err != nil || temp != 2 {
+		t.Fatalf("temp_store %d, %v; want the writer's 2 (memory)", temp, err)
+	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	// BEGIN, COMMIT, SAVEPOINT, RELEASE, ROLLBACK TO, the next id, the
