@@ -252,6 +252,9 @@ func (db *DB) TokenUser(ctx context.Context, secret string) (*tether.User, error
 	}
 	hash := auth.HashToken(secret)
 	now := db.Clock.Now().UTC().Truncate(time.Microsecond)
+	if u, ok := db.tokens.get(hash, now); ok {
+		return u, nil
+	}
 	var id int64
 	var stored []byte
 	var lastUsed, revoked *time.Time
@@ -276,6 +279,7 @@ func (db *DB) TokenUser(ctx context.Context, secret string) (*tether.User, error
 			return nil, fmt.Errorf("touch api token: %w", err)
 		}
 	}
+	db.tokens.put(hash, u, now)
 	return u, nil
 }
 
@@ -308,6 +312,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("revoke api token: %w", err)
 	}
+	db.tokens.clear()
 	return nil
 }
 

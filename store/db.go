@@ -58,6 +58,8 @@ type DB struct {
 	// credThrottle spaces out the hot path's writes per session and token
 	// (credential.go).
 	credThrottle credentialThrottles
+	// tokens are the users of API tokens lately used (token_cache.go).
+	tokens tokenCache
 
 	// corr is the correspondence configuration and the holidays cache
 	// (notice.go, holiday.go).

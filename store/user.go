@@ -232,6 +232,7 @@ func (db *DB) SetUserRole(ctx context.Context, id int64, role tether.Role, orgID
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("set user role: %w", err)
 	}
+	db.tokens.clear()
 	return nil
 }
 
@@ -305,6 +306,7 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("set user disabled: %w", err)
 	}
+	db.tokens.clear()
 	return nil
 }
 
