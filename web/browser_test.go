@@ -96,6 +96,7 @@ func TestBrowserPages(t *testing.T) {
 		{"queue", "/queues/contact", "Contact management", true},
 		{"task", site.TaskPath, "Check address", true},
 		{"roster", "/roster?centre=Becket+House&q=am", "Becket House", true},
+		{"person_flags", site.PersonPath + "/flags", "Eligibility flags", true},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {

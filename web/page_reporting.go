@@ -45,13 +45,15 @@ const (
 
 // personReporting is the "Reporting" section of a person's page.
 type personReporting struct {
-	PersonID       int64
-	CanWrite       bool
-	Current, Past  []conditionRow
-	Next, Recent   []reportingEventRow
-	RosterHref     string
-	RosterCentre   string
-	AddHref        string
+	PersonID      int64
+	CanWrite      bool
+	Current, Past []conditionRow
+	Next, Recent  []reportingEventRow
+	RosterHref    string
+	RosterCentre  string
+	AddHref       string
+	// FlagsHref is the page of the person's eligibility flags.
+	FlagsHref      string
 	PersonalData   bool
 	HasConditions  bool
 	MoreNextEvents bool
@@ -111,7 +113,7 @@ func (s *Server) personReportingSection(r *http.Request, personID int64) (htmlSe
 	}
 	a := tether.ActorOf(u)
 	v := personReporting{PersonID: personID, CanWrite: a.CanWritePeople(), PersonalData: a.CanSeePersonalData(),
-		AddHref: "/people/" + strconv.FormatInt(personID, 10) + "/conditions/new", HasConditions: len(conds) > 0}
+		AddHref: "/people/" + strconv.FormatInt(personID, 10) + "/conditions/new", FlagsHref: flagsURL(personID), HasConditions: len(conds) > 0}
 	names := s.actorNames(ctx)
 	for _, c := range conds {
 		row := conditionRow{ConditionRecord: c, How: upperFirst(reporting.KindWords(c.Kind)), When: upperFirst(c.Schedule.Words()),

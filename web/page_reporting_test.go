@@ -85,6 +85,23 @@ func (reportingFake) PersonEvents(ctx context.Context, personID int64, from, to 
 	}, nil
 }
 
+func (reportingFake) PersonFlags(ctx context.Context, personID int64) ([]reporting.PersonFlag, []reporting.FlagChange, error) {
+	set := time.Date(2026, 2, 9, 14, 30, 0, 0, time.UTC)
+	return []reporting.PersonFlag{{Flag: reporting.FlagIdentifiedForRemoval, SetAt: set, SetBy: "user:1", Reason: "Removal directions set"}},
+		[]reporting.FlagChange{
+			{ID: 1, Flag: reporting.FlagFailedTelephoneReporting, Action: reporting.ActionFlagSet, At: set.AddDate(0, -2, 0), Actor: "user:1", Reason: "Missed two calls"},
+			{ID: 2, Flag: reporting.FlagFailedTelephoneReporting, Action: reporting.ActionFlagCleared, At: set.AddDate(0, -1, 0), Actor: "user:1", Reason: "Reporting in person since"},
+			{ID: 3, Flag: reporting.FlagIdentifiedForRemoval, Action: reporting.ActionFlagSet, At: set, Actor: "user:1", Reason: "Removal directions set"},
+		}, nil
+}
+
+func (reportingFake) SetPersonFlag(ctx context.Context, personID int64, flag string, set bool, reason string) error {
+	if set && flag == reporting.FlagIdentifiedForRemoval {
+		return tether.Errorf(tether.ECONFLICT, "This person has the flag %s already.", flag)
+	}
+	return nil
+}
+
 func (reportingFake) CreateCondition(ctx context.Context, c *reporting.Condition) (*reporting.ConditionRecord, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -110,6 +127,12 @@ func TestReportingPagesGolden(t *testing.T) {
 				"start": {"2026-03-03"}, "reason": {"Moved far from the centre"}}},
 		{name: "condition_new_errors", method: "POST", path: "/people/1/conditions", user: "caseworker", status: 400,
 			form: url.Values{"kind": {"in_person"}, "pattern": {"weekly"}, "weekdays": {"6"}, "start": {"2026-02-30"}}},
+		{name: "person_flags", method: "GET", path: "/people/1/flags?done=flag-set", user: "caseworker", status: 200},
+		{name: "person_flags_inspector", method: "GET", path: "/people/1/flags", user: "inspector", status: 200},
+		{name: "person_flags_errors", method: "POST", path: "/people/1/flags", user: "caseworker", status: 400,
+			form: url.Values{"flag": {"not_a_flag"}}},
+		{name: "person_flags_conflict", method: "POST", path: "/people/1/flags", user: "caseworker", status: 400,
+			form: url.Values{"flag": {"identified_for_removal"}, "set": {"set"}, "reason": {"Again"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,6 +169,12 @@ func (f *roleFixture) reportingPageForm(t *testing.T, rt route) (url.Values, boo
 		return url.Values{"kind": {"digital"}, "pattern": {"weekly"}, "weekdays": {"5"}, "start": {"2026-03-06"}, "reason": {"Role table"}}, true
 	case "POST /conditions/{id}/end":
 		return url.Values{"end": {"2026-12-31"}, "reason": {"Role table end"}}, true
+	case "POST /people/{id}/flags":
+		set := "set"
+		if f.n%2 == 1 {
+			set = "clear"
+		}
+		return url.Values{"flag": {"identified_for_removal"}, "set": {set}, "reason": {"Role table"}}, true
 	case "POST /events/{id}/outcome":
 		return url.Values{"state": {"excused"}, "reason": {"In hospital"}, "accepted_by": {"A. Officer"}}, true
 	}

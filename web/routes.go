@@ -199,6 +199,8 @@ func (s *Server) routeTable() []route {
 		// Reporting pages (page_roster.go, page_reporting.go).
 		{Method: "GET", Pattern: "/roster", Roles: reportingReaders, Handler: s.withReporting(s.pageRoster)},
 		{Method: "POST", Pattern: "/roster/check-in", Roles: writers, Handler: s.withReporting(s.pageRosterCheckIn)},
+		{Method: "GET", Pattern: "/people/{id}/flags", Roles: reportingReaders, Handler: s.withReporting(s.pagePersonFlags)},
+		{Method: "POST", Pattern: "/people/{id}/flags", Roles: writers, Handler: s.withReporting(s.pageSetPersonFlag)},
 		{Method: "GET", Pattern: "/people/{id}/conditions/new", Roles: writers, Handler: s.withReporting(s.pageNewCondition)},
 		{Method: "POST", Pattern: "/people/{id}/conditions", Roles: writers, Handler: s.withReporting(s.pageCreateCondition)},
 		{Method: "GET", Pattern: "/conditions/{id}/change", Roles: writers, Handler: s.withReporting(s.pageChangeConditionForm)},
