@@ -97,6 +97,7 @@ func TestBrowserPages(t *testing.T) {
 		{"task", site.TaskPath, "Check address", true},
 		{"roster", "/roster?centre=Becket+House&q=am", "Becket House", true},
 		{"person_flags", site.PersonPath + "/flags", "Eligibility flags", true},
+		{"condition_new", site.PersonPath + "/conditions/new", "Set a reporting condition", true},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {

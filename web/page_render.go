@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/language"
 
 	"tether"
+	"tether/calendar"
 )
 
 // The HTML pages: one layout (layout.html) and shared pieces
@@ -369,6 +370,66 @@ func dateInput(f *form, prefix, label string, order int) (tether.PartialDate, bo
 		return fail(first, label+" must be a real date", "day", "month", "year")
 	}
 	return d, true
+}
+
+// fullDate reads a whole date from GOV.UK's three boxes, prefix-day,
+// prefix-month and prefix-year, or from prefix alone written YYYY-MM-DD
+// (a client that posts one field), which it then shows in the boxes. It
+// reports whether anything was given; a date given in part, or not a real
+// one, is an error on the form, against the box to correct.
+func fullDate(f *form, prefix, label string, order int) (calendar.Date, bool) {
+	fail := func(part, text string, parts ...string) (calendar.Date, bool) {
+		f.add(prefix, prefix+"-"+part, text, order)
+		for _, p := range parts {
+			f.highlight[prefix+"-"+p] = true
+		}
+		return calendar.Date{}, true
+	}
+	if t := strings.TrimSpace(f.Value(prefix)); t != "" {
+		d, err := calendar.ParseDate(t)
+		if err != nil || !d.IsValid() {
+			return fail("day", label+" must be a real date", "day", "month", "year")
+		}
+		fullDateValues(f.Values, prefix, d)
+		return d, true
+	}
+	parts := map[string]string{}
+	given := false
+	for _, p := range []string{"day", "month", "year"} {
+		parts[p] = strings.TrimSpace(f.Value(prefix + "-" + p))
+		given = given || parts[p] != ""
+	}
+	if !given {
+		return calendar.Date{}, false
+	}
+	for _, p := range []string{"day", "month", "year"} {
+		if parts[p] == "" {
+			return fail(p, label+" must include a "+p, p)
+		}
+	}
+	n := map[string]int{}
+	for _, p := range []string{"day", "month", "year"} {
+		v, err := strconv.Atoi(parts[p])
+		if err != nil || v < 1 {
+			return fail(p, label+" must be a real date", p)
+		}
+		n[p] = v
+	}
+	if len(parts["year"]) != 4 {
+		return fail("year", "Year must include 4 numbers", "year")
+	}
+	d, err := calendar.ParseDate(fmt.Sprintf("%04d-%02d-%02d", n["year"], n["month"], n["day"]))
+	if err != nil || !d.IsValid() {
+		return fail("day", label+" must be a real date", "day", "month", "year")
+	}
+	return d, true
+}
+
+// fullDateValues fills the three boxes of prefix with d.
+func fullDateValues(v url.Values, prefix string, d calendar.Date) {
+	v.Set(prefix+"-day", strconv.Itoa(d.Day))
+	v.Set(prefix+"-month", strconv.Itoa(int(d.Month)))
+	v.Set(prefix+"-year", strconv.Itoa(d.Year))
 }
 
 // dateValues writes a partial date into a form's date input fields.

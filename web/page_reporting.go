@@ -223,12 +223,12 @@ var conditionFields = []fieldSpec{
 	{Key: "schedule", ID: "pattern", Label: "Schedule"},
 	{Key: "schedule.weekdays", ID: "weekdays", Label: "Days"},
 	{Key: "schedule.every", ID: "every", Label: "Number of weeks"},
-	{Key: "schedule.anchor", ID: "anchor", Label: "Date of one of the events"},
+	{Key: "schedule.anchor", ID: "anchor", Focus: "anchor-day", Label: "Date of one of the events"},
 	{Key: "schedule.day", ID: "month_day", Label: "Day of the month"},
 	{Key: "schedule.dates", ID: "dates", Label: "Dates"},
 	{Key: "schedule.at", ID: "at", Label: "Time"},
-	{Key: "start", ID: "start", Label: "Start"},
-	{Key: "end", ID: "end", Label: "End"},
+	{Key: "start", ID: "start", Focus: "start-day", Label: "Start"},
+	{Key: "end", ID: "end", Focus: "end-day", Label: "End"},
 	{Key: "centre", ID: "centre", Label: "Reporting centre"},
 	{Key: "division", ID: "division", Label: "Where the centre is", Required: "Choose where the centre is"},
 	{Key: "phone", ID: "phone", Label: "Telephone number"},
@@ -291,14 +291,7 @@ func conditionFromForm(f *form, personID int64, me string) *reporting.Condition 
 	}
 	s := reporting.Schedule{Pattern: v.Get("pattern"), At: strings.TrimSpace(v.Get("at"))}
 	day := func(id, label string, order int) calendar.Date {
-		t := strings.TrimSpace(v.Get(id))
-		if t == "" {
-			return calendar.Date{}
-		}
-		d, err := calendar.ParseDate(t)
-		if err != nil || !d.IsValid() {
-			f.add(id, "", label+" must be a real date, written YYYY-MM-DD", order)
-		}
+		d, _ := fullDate(f, id, label, order)
 		return d
 	}
 	switch s.Pattern {
@@ -338,10 +331,10 @@ func conditionFromForm(f *form, personID int64, me string) *reporting.Condition 
 		f.add("pattern", "", "Choose how often they report", 1)
 	}
 	c.Schedule = s
-	if strings.TrimSpace(v.Get("start")) == "" {
-		f.add("start", "", "Enter the first day the condition applies", 9)
+	var started bool
+	if c.Start, started = fullDate(f, "start", "Start", 9); !started {
+		f.add("start", "start-day", "Enter the first day the condition applies", 9)
 	}
-	c.Start = day("start", "Start", 9)
 	c.End = day("end", "End", 10)
 	if strings.TrimSpace(c.Kind) == "" {
 		f.add("kind", "", "Choose how they report", 0)
@@ -365,7 +358,7 @@ func conditionValues(c reporting.Condition) url.Values {
 	}
 	if c.Schedule.Every != 0 {
 		v.Set("every", strconv.Itoa(c.Schedule.Every))
-		v.Set("anchor", c.Schedule.Anchor.String())
+		fullDateValues(v, "anchor", c.Schedule.Anchor)
 	}
 	if c.Schedule.Day != 0 {
 		v.Set("month_day", strconv.Itoa(c.Schedule.Day))
@@ -376,7 +369,7 @@ func conditionValues(c reporting.Condition) url.Values {
 	}
 	v.Set("dates", strings.Join(dates, ", "))
 	if !c.End.IsZero() {
-		v.Set("end", c.End.String())
+		fullDateValues(v, "end", c.End)
 	}
 	return v
 }
@@ -436,7 +429,9 @@ func (s *Server) pageNewCondition(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := newForm(url.Values{"start": {calendar.FromTime(s.clock.Now(), ukTime).String()}, "division": {calendar.EnglandAndWales}})
+	v := url.Values{"division": {calendar.EnglandAndWales}}
+	fullDateValues(v, "start", calendar.FromTime(s.clock.Now(), ukTime))
+	f := newForm(v)
 	s.showConditionForm(w, r, http.StatusOK, person, nil, false, f)
 }
 
@@ -486,7 +481,7 @@ func (s *Server) pageChangeConditionForm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	v := conditionValues(c.Condition)
-	v.Set("start", calendar.FromTime(s.clock.Now(), ukTime).AddDays(1).String())
+	fullDateValues(v, "start", calendar.FromTime(s.clock.Now(), ukTime).AddDays(1))
 	s.showConditionForm(w, r, http.StatusOK, person, c, false, newForm(v))
 }
 
@@ -532,7 +527,9 @@ func (s *Server) pageEndConditionForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f := newForm(url.Values{"end": {calendar.FromTime(s.clock.Now(), ukTime).String()}})
+	v := url.Values{}
+	fullDateValues(v, "end", calendar.FromTime(s.clock.Now(), ukTime))
+	f := newForm(v)
 	s.showConditionForm(w, r, http.StatusOK, person, c, true, f)
 }
 
@@ -546,16 +543,9 @@ func (s *Server) pageEndCondition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(r.PostForm)
-	var last calendar.Date
-	switch t := strings.TrimSpace(f.Value("end")); {
-	case t == "":
-		f.add("end", "", "Enter the last day the condition applies", 0)
-	default:
-		d, err := calendar.ParseDate(t)
-		if err != nil || !d.IsValid() {
-			f.add("end", "", "End must be a real date, written YYYY-MM-DD", 0)
-		}
-		last = d
+	last, given := fullDate(f, "end", "End", 0)
+	if !given {
+		f.add("end", "end-day", "Enter the last day the condition applies", 0)
 	}
 	if strings.TrimSpace(f.Value("reason")) == "" {
 		f.add("reason", "", "Say why the condition is ending", 1)
@@ -586,7 +576,7 @@ var outcomeFields = []fieldSpec{
 	{Key: "state", ID: "state", Label: "Outcome", Required: "Choose the outcome"},
 	{Key: "reason", ID: "reason", Label: "Reason"},
 	{Key: "accepted_by", ID: "accepted_by", Label: "Who accepted the explanation"},
-	{Key: "new_date", ID: "new_date", Label: "New date"},
+	{Key: "new_date", ID: "new_date", Focus: "new_date-day", Label: "New date"},
 	{Key: "new_at", ID: "new_at", Label: "New time"},
 }
 
@@ -654,12 +644,8 @@ func (s *Server) pageRecordOutcome(w http.ResponseWriter, r *http.Request) {
 	if in.State == "" {
 		f.add("state", "", "Choose the outcome", 0)
 	}
-	if t := strings.TrimSpace(f.Value("new_date")); t != "" && in.State == reporting.EventRescheduled {
-		d, err := calendar.ParseDate(t)
-		if err != nil || !d.IsValid() {
-			f.add("new_date", "", "New date must be a real date, written YYYY-MM-DD", 3)
-		}
-		in.NewDate = d
+	if in.State == reporting.EventRescheduled {
+		in.NewDate, _ = fullDate(f, "new_date", "New date", 3)
 	}
 	if in.State != reporting.EventRescheduled {
 		in.NewAt = ""

@@ -126,7 +126,7 @@ func TestReportingPagesGolden(t *testing.T) {
 			form: url.Values{"kind": {"telephone"}, "phone": {"07700 900123"}, "pattern": {"weekly"}, "weekdays": {"2"}, "at": {"10:00"},
 				"start": {"2026-03-03"}, "reason": {"Moved far from the centre"}}},
 		{name: "condition_new_errors", method: "POST", path: "/people/1/conditions", user: "caseworker", status: 400,
-			form: url.Values{"kind": {"in_person"}, "pattern": {"weekly"}, "weekdays": {"6"}, "start": {"2026-02-30"}}},
+			form: url.Values{"kind": {"in_person"}, "pattern": {"weekly"}, "weekdays": {"6"}, "start-day": {"30"}, "start-month": {"2"}, "start-year": {"2026"}}},
 		{name: "person_flags", method: "GET", path: "/people/1/flags?done=flag-set", user: "caseworker", status: 200},
 		{name: "person_flags_inspector", method: "GET", path: "/people/1/flags", user: "inspector", status: 200},
 		{name: "person_flags_errors", method: "POST", path: "/people/1/flags", user: "caseworker", status: 400,
@@ -404,7 +404,15 @@ func TestPageReportingForms(t *testing.T) {
 	endPath := "/conditions/" + strconv.FormatInt(open.ID, 10) + "/end"
 	resp, body = postForm(t, ts, c, endPath, url.Values{"end": {"2026-02-31"}})
 	wantStatus(t, resp, body, http.StatusBadRequest)
-	wantErrorSummary(t, body, "end", "reason")
-	resp, body = postForm(t, ts, c, endPath, url.Values{"end": {"2026-04-30"}, "reason": {"Leave granted"}})
+	wantErrorSummary(t, body, "end-day", "reason")
+	// The page's three boxes: 31 April is not a date; 30 April is.
+	resp, body = postForm(t, ts, c, endPath, url.Values{"end-day": {"31"}, "end-month": {"4"}, "end-year": {"2026"}, "reason": {"Leave granted"}})
+	wantStatus(t, resp, body, http.StatusBadRequest)
+	wantErrorSummary(t, body, "end-day")
+	wantContains(t, body, "End must be a real date", `name="end-day" type="text" inputmode="numeric" value="31"`)
+	resp, body = postForm(t, ts, c, endPath, url.Values{"end-day": {"30"}, "end-month": {"4"}, "end-year": {"2026"}, "reason": {"Leave granted"}})
 	wantRedirect(t, resp, body, base+"?done=condition-ended#reporting")
+	if ended, err := ts.db.FindCondition(ts.ctx(), open.ID); err != nil || ended.End.String() != "2026-04-30" {
+		t.Fatalf("ended condition %+v, %v; want the end 2026-04-30", ended, err)
+	}
 }
