@@ -2,8 +2,11 @@ package reporting
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tether"
 )
@@ -21,6 +24,23 @@ const (
 // Flags lists the flags rules may name; ParseRules refuses others, so that
 // a misspelt flag cannot make a rule silently never apply.
 var Flags = []string{FlagIdentifiedForRemoval, FlagFailedTelephoneReporting}
+
+// CheckFlagChange checks a setting or clearing of a person's flag: a flag
+// the rules know, and a reason of at most maxReason characters. It says
+// every problem at once, by field (flag, reason).
+func CheckFlagChange(flag, reason string) error {
+	q := tether.Problems{}
+	if !slices.Contains(Flags, strings.TrimSpace(flag)) {
+		q.Add("flag", "must be one of "+strings.Join(Flags, ", "))
+	}
+	switch reason = strings.TrimSpace(reason); {
+	case reason == "":
+		q.Add("reason", "say why")
+	case utf8.RuneCountInString(reason) > maxReason:
+		q.Add("reason", fmt.Sprintf("must be %d characters or fewer", maxReason))
+	}
+	return q.Err()
+}
 
 // Facts are what the rules and the tracing playbook know about a person:
 // flags, whether a representative is on record, and the contact points

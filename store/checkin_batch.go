@@ -116,90 +116,81 @@ func (q *checkInQueue) release(batch []*checkInCall, written bool) {
 }
 
 // writeCheckIns writes the check-ins of batch in one transaction and sets
-// each one's result: one alone as CheckInEvent always did; several at once
-// when none is refused (writeCheckInsAtOnce), or else each in a savepoint.
+// each one's result: several at once when none is refused, or else each in
+// a savepoint; one alone as CheckInEvent always did.
 func (db *DB) writeCheckIns(batch []*checkInCall) {
-	if len(batch) > 1 && db.writeCheckInsAtOnce(batch) {
-		return
+	if !db.writeGroup(batch, false) {
+		db.writeGroup(batch, true)
 	}
-	db.writeCheckInsEach(batch)
 }
 
-// writeCheckInsAtOnce writes the check-ins of batch in one transaction with
-// no savepoints, and reports whether it did. Most groups have no check-in
-// refused, and a savepoint costs each check-in a copy of every page it
-// changes (SQLite's journal of the savepoint). When one is refused or
-// fails, nothing is written and it reports false: the group is then
-// written with a savepoint each, where the refusal is found again.
-func (db *DB) writeCheckInsAtOnce(batch []*checkInCall) bool {
-	tx, err := db.BeginTx(context.WithoutCancel(batch[0].ctx))
-	if err != nil {
-		return false
-	}
-	defer tx.rollback()
-	done := make([]*reporting.EventRecord, len(batch))
-	for i, c := range batch {
-		tx.actor, _ = tether.ActorFromContext(c.ctx)
-		if done[i], err = tx.checkIn(c.id, c.in); err != nil {
+// writeGroup writes the check-ins of batch in one transaction, with a
+// savepoint each when savepoints, rolled back to when that check-in fails.
+// Without savepoints (most groups have no check-in refused, and a
+// savepoint costs each check-in a copy of every page it changes, SQLite's
+// journal of the savepoint), a group of several is all or nothing: when
+// one is refused or fails, nothing is written, no result is set, and it
+// reports false, so that the group is written again with a savepoint
+// each, where the refusal is found again. Otherwise it sets every result
+// and reports true.
+func (db *DB) writeGroup(batch []*checkInCall, savepoints bool) bool {
+	final := savepoints || len(batch) == 1
+	fail := func(err error) bool {
+		if !final {
 			return false
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return false
-	}
-	for i, c := range batch {
-		c.e, c.err = done[i], nil
-	}
-	return true
-}
-
-// writeCheckInsEach writes the check-ins of batch in one transaction, each
-// in a savepoint rolled back to when that check-in fails (one alone needs
-// none), and sets each one's result.
-func (db *DB) writeCheckInsEach(batch []*checkInCall) {
-	fail := func(err error) {
 		for _, c := range batch {
 			if c.err == nil {
 				c.e, c.err = nil, err
 			}
 		}
+		return true
+	}
+	undo := func() bool {
+		for _, c := range batch {
+			c.e, c.err = nil, nil
+		}
+		return false
 	}
 	// The transaction outlives any one caller's request: a caller gone
 	// does not undo the others' check-ins.
 	tx, err := db.BeginTx(context.WithoutCancel(batch[0].ctx))
 	if err != nil {
-		fail(fmt.Errorf("check in: %w", err))
-		return
+		return fail(fmt.Errorf("check in: %w", err))
 	}
 	defer tx.rollback()
-	if len(batch) == 1 {
-		c := batch[0]
-		if c.e, c.err = tx.checkIn(c.id, c.in); c.err != nil {
-			return
-		}
-	} else {
-		for _, c := range batch {
-			tx.actor, _ = tether.ActorFromContext(c.ctx)
-			if _, err := tx.Exec(`SAVEPOINT check_in`); err != nil {
-				fail(fmt.Errorf("check in: %w", err))
-				return
-			}
-			queued := len(tx.audit)
+	for _, c := range batch {
+		tx.actor, _ = tether.ActorFromContext(c.ctx)
+		if !savepoints {
 			if c.e, c.err = tx.checkIn(c.id, c.in); c.err != nil {
-				c.e = nil
-				tx.audit = tx.audit[:queued]
-				if _, err := tx.Exec(`ROLLBACK TO check_in`); err != nil {
-					fail(fmt.Errorf("check in: %w", err))
-					return
+				if !final {
+					return undo()
 				}
+				c.e = nil
+				return true
 			}
-			if _, err := tx.Exec(`RELEASE check_in`); err != nil {
-				fail(fmt.Errorf("check in: %w", err))
-				return
+			continue
+		}
+		if _, err := tx.Exec(`SAVEPOINT check_in`); err != nil {
+			return fail(fmt.Errorf("check in: %w", err))
+		}
+		queued := len(tx.audit)
+		if c.e, c.err = tx.checkIn(c.id, c.in); c.err != nil {
+			c.e = nil
+			tx.audit = tx.audit[:queued]
+			if _, err := tx.Exec(`ROLLBACK TO check_in`); err != nil {
+				return fail(fmt.Errorf("check in: %w", err))
 			}
+		}
+		if _, err := tx.Exec(`RELEASE check_in`); err != nil {
+			return fail(fmt.Errorf("check in: %w", err))
 		}
 	}
 	if err := tx.Commit(); err != nil {
+		if !final {
+			return undo()
+		}
 		fail(fmt.Errorf("check in: %w", err))
 	}
+	return true
 }

@@ -127,11 +127,25 @@ func (c *checkpointer) checkpoint(pool *sql.DB) {
 	}
 }
 
+// walFrameHeader is the bytes of the log's header of each page.
+const walFrameHeader = 24
+
+// logBytes is the length of the log's file (0 when there is none): the
+// log's length, or more, since the first commit after a restart cuts the
+// file back to walMaxBytes.
+func (c *checkpointer) logBytes() int64 {
+	fi, err := os.Stat(c.wal)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
 // committed is called after each commit of the writer: it checkpoints on
 // the writer's connection when the log's file has grown past walMaxBytes,
 // or else asks the goroutine for a checkpoint.
 func (c *checkpointer) committed(write *sql.DB) {
-	if fi, err := os.Stat(c.wal); err == nil && fi.Size() > walMaxBytes {
+	if c.logBytes() > walMaxBytes {
 		c.checkpoint(write)
 		return
 	}

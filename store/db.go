@@ -125,9 +125,7 @@ func Open(dsn string, clock tether.Clock) (*DB, error) {
 			// at once. Memory databases share a cache, and keep theirs.
 			params += "&_journal_mode=WAL&_mutex=no"
 		}
-		// The writer's page cache is smaller than the readers': see
-		// sqliteWriter.
-		w, err := sql.Open(sqliteWriter, path+sep+strings.Replace(params, "_cache_size=-32768", "_cache_size=-8192", 1))
+		w, err := sql.Open(sqliteWriter, path+sep+params)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -166,8 +164,8 @@ var memSeq atomic.Int64
 // (each check-in of a group, checkin_batch.go), which SQLite otherwise
 // writes to a file once it passes 64 KB, a fifth of a check-in's cost.
 // They leave checkpoints to the checkpointer, and keep the log's file to
-// walMaxBytes (checkpoint.go). And their
-// page cache is 8 MB, not 32: at each commit SQLite walks the whole page
+// walMaxBytes (checkpoint.go). And their page cache is 8 MB, not the
+// readers' 32 (the DSN's, which the hook's PRAGMA follows): at each commit SQLite walks the whole page
 // cache's hash table whenever a B-tree page was moved while balancing
 // (SQLite parks it at the lock-byte page's number, past the end of any
 // database under 1 GB), a cost that grows with the cache.
@@ -175,7 +173,7 @@ const sqliteWriter = "sqlite3-tether-writer"
 
 func init() {
 	sql.Register(sqliteWriter, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; `+walSizeLimit, nil)
+		_, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; `+walSizeLimit+`; PRAGMA cache_size = -8192`, nil)
 		return err
 	}})
 }
@@ -473,6 +471,23 @@ func (tx *Tx) Audit(action, entity string, id int64, detail string) {
 	tx.audit = append(tx.audit, &tether.AuditEntry{
 		At: tx.now, Actor: tx.actor.String(), Action: action, Entity: entity, EntityID: id, Detail: detail,
 	})
+}
+
+// FoldAudit queues one entry in place of those queued since mark (a
+// len(tx.audit) read before): its detail is detail followed by each of
+// theirs, "; action entity=id detail". For an act that changes several
+// records through code that audits each, recorded as the one act it is.
+func (tx *Tx) FoldAudit(mark int, action, entity string, id int64, detail string) {
+	var b strings.Builder
+	b.WriteString(detail)
+	for _, a := range tx.audit[mark:] {
+		b.WriteString("; " + a.Action + " " + a.Entity + "=" + strconv.FormatInt(a.EntityID, 10))
+		if a.Detail != "" {
+			b.WriteString(" " + a.Detail)
+		}
+	}
+	tx.audit = tx.audit[:mark]
+	tx.Audit(action, entity, id, b.String())
 }
 
 // Commit writes the queued audit entries, chained to the head, and commits.

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -115,14 +114,13 @@ type BulkImport struct {
 
 	// ckpt asks the checkpointing goroutine to copy what is committed
 	// into the database file, and, with a channel, to say when it has;
-	// ckptDone gives its error when it stops. walFrames is the log's
-	// length at the last checkpoint, and maxFrames how long the import
-	// lets it grow. autockpt is SQLite's own checkpoint setting, to
-	// restore at Close.
+	// ckptDone gives its error when it stops. maxFrames is how long the
+	// import lets the log grow, in pages of pageSize bytes. autockpt is
+	// SQLite's own checkpoint setting, to restore at Close.
 	ckpt      chan chan struct{}
 	ckptDone  chan error
-	walFrames atomic.Int64
 	maxFrames int64
+	pageSize  int64
 	autockpt  string
 	// cache and tempStore are the connection's page cache and temporary
 	// files settings, to restore at Close.
@@ -189,19 +187,14 @@ func (b *BulkImport) setUp(ctx context.Context, expected int) error {
 	if _, err := b.conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return err
 	}
-	if err := b.conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&b.cache); err != nil {
-		return err
-	}
-	if _, err := b.conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB)); err != nil {
+	var err error
+	if b.cache, err = swapPragma(ctx, b.conn, "cache_size", "-"+strconv.Itoa(bulkCacheKiB)); err != nil {
 		return err
 	}
 	// Temporary files on disk, not in memory as the writer has them (see
 	// sqliteWriter): a batch's savepoint journal and the sorts that
 	// rebuild the held indexes grow with the import.
-	if err := b.conn.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&b.tempStore); err != nil {
-		return err
-	}
-	if _, err := b.conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+	if b.tempStore, err = swapPragma(ctx, b.conn, "temp_store", "FILE"); err != nil {
 		return err
 	}
 	if expected < bulkHoldMin {
@@ -248,17 +241,13 @@ func (b *BulkImport) startCheckpoints(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := b.conn.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&b.autockpt); err != nil {
+	if err := b.conn.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&b.pageSize); err != nil {
 		c.Close()
 		return err
 	}
-	var pageSize int64
-	if err := b.conn.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
-		c.Close()
-		return err
-	}
-	b.maxFrames = bulkWALBytes / max(pageSize, 512)
-	if _, err := b.conn.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+	b.pageSize = max(b.pageSize, 512)
+	b.maxFrames = bulkWALBytes / b.pageSize
+	if b.autockpt, err = swapPragma(ctx, b.conn, "wal_autocheckpoint", "0"); err != nil {
 		c.Close()
 		return err
 	}
@@ -270,7 +259,6 @@ func (b *BulkImport) startCheckpoints(ctx context.Context) error {
 			if e := c.QueryRowContext(b.ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); e != nil && err == nil {
 				err = e
 			}
-			b.walFrames.Store(frames)
 			if reply != nil {
 				close(reply)
 			}
@@ -494,12 +482,15 @@ func (b *BulkImport) commit(r *rawConn) error {
 // checkpoint asks for a checkpoint, if the import makes its own. Once
 // the log has grown past maxFrames, it waits for one to copy all that is
 // committed, so that the next transaction writes the log from its start
-// again: the log's length stays bounded, whatever the file's.
+// again: the log's length stays bounded, whatever the file's. The log's
+// length is its file's, as the database's checkpointer reads it (the
+// first commit after a restart cuts the file back), not the last
+// checkpoint's count, which lags behind the commits.
 func (b *BulkImport) checkpoint() {
 	if b.ckpt == nil {
 		return
 	}
-	if b.walFrames.Load() < b.maxFrames {
+	if b.db.ckpt == nil || b.db.ckpt.logBytes() < b.maxFrames*(b.pageSize+walFrameHeader) {
 		select {
 		case b.ckpt <- nil:
 		default: // one is due already
@@ -509,7 +500,6 @@ func (b *BulkImport) checkpoint() {
 	reply := make(chan struct{})
 	b.ckpt <- reply
 	<-reply
-	b.walFrames.Store(0)
 }
 
 // abort rolls back the open transaction, after a failure that left it in
@@ -1092,6 +1082,19 @@ func (s *auditSealer) seal(seq, id int64, prev string) string {
 }
 
 // sqlConn is a connection, or a pool, to run the index bookkeeping on.
+// swapPragma sets the connection's PRAGMA name to value and returns the
+// value it had, to set back.
+func swapPragma(ctx context.Context, c sqlConn, name, value string) (string, error) {
+	var old string
+	if err := c.QueryRowContext(ctx, `PRAGMA `+name).Scan(&old); err != nil {
+		return "", err
+	}
+	if _, err := c.ExecContext(ctx, `PRAGMA `+name+` = `+value); err != nil {
+		return "", err
+	}
+	return old, nil
+}
+
 type sqlConn interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
@@ -1159,33 +1162,21 @@ func restoreHeldIndexes(ctx context.Context, c sqlConn) error {
 	if n == 0 {
 		return nil
 	}
-	var threads string
-	if err := c.QueryRowContext(ctx, `PRAGMA threads`).Scan(&threads); err != nil {
-		return fmt.Errorf("held indexes: %w", err)
+	// The sorts on bulkSortThreads threads, in small runs, and on disk,
+	// not in memory (the writer keeps its temporary files in memory: see
+	// sqliteWriter), on the connection of the import or of Migrate after
+	// an import was stopped; its settings back afterwards.
+	for _, p := range []struct{ name, value string }{
+		{"threads", strconv.Itoa(bulkSortThreads)},
+		{"cache_size", "-" + strconv.Itoa(bulkSortCacheKiB)},
+		{"temp_store", "FILE"},
+	} {
+		old, err := swapPragma(ctx, c, p.name, p.value)
+		if err != nil {
+			return fmt.Errorf("held indexes: %w", err)
+		}
+		defer c.ExecContext(context.WithoutCancel(ctx), `PRAGMA `+p.name+` = `+old)
 	}
-	if _, err := c.ExecContext(ctx, `PRAGMA threads = `+strconv.Itoa(bulkSortThreads)); err != nil {
-		return fmt.Errorf("held indexes: %w", err)
-	}
-	defer c.ExecContext(context.WithoutCancel(ctx), `PRAGMA threads = `+threads)
-	var cache string
-	if err := c.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-		return fmt.Errorf("held indexes: %w", err)
-	}
-	if _, err := c.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkSortCacheKiB)); err != nil {
-		return fmt.Errorf("held indexes: %w", err)
-	}
-	defer c.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+cache)
-	// The sorts on disk, not in memory (the writer keeps its temporary
-	// files in memory: see sqliteWriter), on the connection of the import
-	// or of Migrate after an import was stopped.
-	var temp string
-	if err := c.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&temp); err != nil {
-		return fmt.Errorf("held indexes: %w", err)
-	}
-	if _, err := c.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
-		return fmt.Errorf("held indexes: %w", err)
-	}
-	defer c.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = `+temp)
 
 	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,9 +174,6 @@ func errConditionNotFound() error {
 func errEventNotFound() error {
 	return tether.Errorf(tether.ENOTFOUND, "Reporting event not found.")
 }
-
-// maxReasonText bounds the free text of an outcome's reason and a flag's.
-const maxReasonText = 500
 
 // Conditions.
 
@@ -1044,15 +1040,8 @@ func (tx *Tx) checkIn(id int64, in reporting.CheckIn) (*reporting.EventRecord, e
 	// back in contact were a quarter of the pages each group of
 	// check-ins wrote. Each record's own history (status, lapse and task
 	// events) still has its change, with who and when.
-	detail := "person=" + strconv.FormatInt(e.PersonID, 10) + " how=" + in.How
-	for _, a := range tx.audit[queued:] {
-		detail += "; " + a.Action + " " + a.Entity + "=" + strconv.FormatInt(a.EntityID, 10)
-		if a.Detail != "" {
-			detail += " " + a.Detail
-		}
-	}
-	tx.audit = tx.audit[:queued]
-	tx.Audit("reporting.event.check_in", "reporting_event", e.ID, detail)
+	tx.FoldAudit(queued, "reporting.event.check_in", "reporting_event", e.ID,
+		"person="+strconv.FormatInt(e.PersonID, 10)+" how="+in.How)
 	return e, nil
 }
 
@@ -1294,17 +1283,7 @@ func (db *DB) SetPersonFlag(ctx context.Context, personID int64, flag string, se
 		return err
 	}
 	flag, reason = strings.TrimSpace(flag), strings.TrimSpace(reason)
-	q := tether.Problems{}
-	if !slices.Contains(reporting.Flags, flag) {
-		q.Add("flag", "must be one of "+strings.Join(reporting.Flags, ", "))
-	}
-	switch {
-	case reason == "":
-		q.Add("reason", "say why")
-	case utf8.RuneCountInString(reason) > maxReasonText:
-		q.Add("reason", "must be "+strconv.Itoa(maxReasonText)+" characters or fewer")
-	}
-	if err := q.Err(); err != nil {
+	if err := reporting.CheckFlagChange(flag, reason); err != nil {
 		return err
 	}
 	tx, err := db.BeginTx(ctx)

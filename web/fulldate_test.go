@@ -23,6 +23,7 @@ func TestFullDate(t *testing.T) {
 		{name: "one field, not a date", in: url.Values{"d": {"31/12/2026"}}, given: true, err: "Start must be a real date", href: "d-day"},
 		{name: "no day", in: url.Values{"d-month": {"3"}, "d-year": {"2026"}}, given: true, err: "Start must include a day", href: "d-day"},
 		{name: "no month", in: url.Values{"d-day": {"5"}, "d-year": {"2026"}}, given: true, err: "Start must include a month", href: "d-month"},
+		{name: "a year alone", in: url.Values{"d-year": {"2026"}}, given: true, err: "Start must include a day and month", href: "d-day"},
 		{name: "no year", in: url.Values{"d-day": {"5"}, "d-month": {"3"}}, given: true, err: "Start must include a year", href: "d-year"},
 		{name: "words", in: url.Values{"d-day": {"5"}, "d-month": {"March"}, "d-year": {"2026"}}, given: true, err: "Start must be a real date", href: "d-month"},
 		{name: "negative", in: url.Values{"d-day": {"-5"}, "d-month": {"3"}, "d-year": {"2026"}}, given: true, err: "Start must be a real date", href: "d-day"},

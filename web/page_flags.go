@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"tether"
 	"tether/reporting"
@@ -65,15 +64,14 @@ func (s *Server) pageSetPersonFlag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(r.PostForm)
-	flag, set, reason := strings.TrimSpace(f.Value("flag")), f.Value("set"), strings.TrimSpace(f.Value("reason"))
-	if _, known := flagNames[flag]; !known {
-		f.add("flag", "", "Choose the flag", 0)
+	flag, set, reason := f.Value("flag"), f.Value("set"), f.Value("reason")
+	// Every problem at once: the flag and the reason as the domain checks
+	// them, and the page's own choice of setting or clearing.
+	if err := reporting.CheckFlagChange(flag, reason); err != nil {
+		f.addDomainErrors(err, flagFields, "reason")
 	}
 	if set != "set" && set != "clear" {
 		f.add("set", "", "Choose whether to set or clear it", 1)
-	}
-	if reason == "" {
-		f.add("reason", "", "Say why", 2)
 	}
 	if len(f.Summary) == 0 {
 		err := s.Reporting.SetPersonFlag(r.Context(), person.ID, flag, set == "set", reason)

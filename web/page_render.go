@@ -373,7 +373,8 @@ func dateInput(f *form, prefix, label string, order int) (tether.PartialDate, bo
 }
 
 // fullDate reads a whole date from GOV.UK's three boxes, prefix-day,
-// prefix-month and prefix-year, or from prefix alone written YYYY-MM-DD
+// prefix-month and prefix-year, as dateInput does, and asks for the parts
+// a partial date may leave out; or from prefix alone written YYYY-MM-DD
 // (a client that posts one field), which it then shows in the boxes. It
 // reports whether anything was given; a date given in part, or not a real
 // one, is an error on the form, against the box to correct.
@@ -393,36 +394,18 @@ func fullDate(f *form, prefix, label string, order int) (calendar.Date, bool) {
 		fullDateValues(f.Values, prefix, d)
 		return d, true
 	}
-	parts := map[string]string{}
-	given := false
-	for _, p := range []string{"day", "month", "year"} {
-		parts[p] = strings.TrimSpace(f.Value(prefix + "-" + p))
-		given = given || parts[p] != ""
-	}
-	if !given {
+	d, ok := dateInput(f, prefix, label, order)
+	switch {
+	case !ok:
+		return calendar.Date{}, true
+	case d.IsZero():
 		return calendar.Date{}, false
+	case d.Month == 0:
+		return fail("day", label+" must include a day and month", "day", "month")
+	case d.Day == 0:
+		return fail("day", label+" must include a day", "day")
 	}
-	for _, p := range []string{"day", "month", "year"} {
-		if parts[p] == "" {
-			return fail(p, label+" must include a "+p, p)
-		}
-	}
-	n := map[string]int{}
-	for _, p := range []string{"day", "month", "year"} {
-		v, err := strconv.Atoi(parts[p])
-		if err != nil || v < 1 {
-			return fail(p, label+" must be a real date", p)
-		}
-		n[p] = v
-	}
-	if len(parts["year"]) != 4 {
-		return fail("year", "Year must include 4 numbers", "year")
-	}
-	d, err := calendar.ParseDate(fmt.Sprintf("%04d-%02d-%02d", n["year"], n["month"], n["day"]))
-	if err != nil || !d.IsValid() {
-		return fail("day", label+" must be a real date", "day", "month", "year")
-	}
-	return d, true
+	return calendar.NewDate(d.Year, time.Month(d.Month), d.Day), true
 }
 
 // fullDateValues fills the three boxes of prefix with d.
